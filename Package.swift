@@ -1,0 +1,32 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "tcadmin",
+    products: [
+        .executable(name: "tcadmin", targets: ["tcadmin"]),
+    ],
+    targets: [
+        // C libraries from Debian, through pkg-config.
+        .systemLibrary(name: "CMariaDB", pkgConfig: "libmariadb",
+                       providers: [.apt(["libmariadb-dev"])]),
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl",
+                       providers: [.apt(["libssl-dev"])]),
+
+        // Layers, lowest first. Each imports only those below it.
+        .target(name: "TCDatabase", dependencies: ["CMariaDB"]),
+        .target(name: "TCCrypto", dependencies: ["COpenSSL"]),
+        .target(name: "TeamCal", dependencies: ["TCDatabase", "TCCrypto"]),
+        .target(name: "TCClock", dependencies: ["TCDatabase"]),
+        .target(name: "TCAdminCLI", dependencies: ["TeamCal", "TCClock", "TCCrypto", "TCDatabase"]),
+        .executableTarget(name: "tcadmin", dependencies: ["TCAdminCLI"]),
+
+        .target(name: "TestSupport", dependencies: ["TCDatabase"], path: "Tests/TestSupport"),
+        .testTarget(name: "TCDatabaseTests", dependencies: ["TCDatabase", "TestSupport"]),
+        .testTarget(name: "TCCryptoTests", dependencies: ["TCCrypto", "TestSupport"]),
+        .testTarget(name: "TeamCalTests", dependencies: ["TeamCal", "TestSupport"]),
+        .testTarget(name: "TCClockTests", dependencies: ["TCClock", "TestSupport"]),
+        .testTarget(name: "TCAdminCLITests", dependencies: ["TCAdminCLI", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
