@@ -34,6 +34,7 @@ public enum DotEnv {
                 rest = rest.dropFirst()
                 var out = ""
                 var closed = false
+                let openedOn = number
                 // A quoted value may run over several lines.
                 while !closed {
                     var escaped = false
@@ -66,7 +67,7 @@ public enum DotEnv {
                         }
                     } else {
                         guard let next = lines.popFirst() else {
-                            throw Failure(line: number, reason: "the quoted value is never closed")
+                            throw Failure(line: openedOn, reason: "the quoted value is never closed")
                         }
                         number += 1
                         out.append("\n")
