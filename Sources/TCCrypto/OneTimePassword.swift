@@ -3,7 +3,7 @@ internal import COpenSSL
 /// RFC 4226 HOTP with HMAC-SHA1.
 public struct HOTP {
     /// The raw key (the decoded base32 secret).
-    public let key: SecureBytes
+    let key: SecureBytes
     /// Number of decimal digits, 1…9.
     public let digits: Int
 

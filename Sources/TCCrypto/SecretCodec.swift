@@ -60,12 +60,9 @@ public final class SecretCodec {
     }
 
     private func classifyBytes(_ stored: UnsafeRawBufferPointer) -> Result<SecretClassification, CryptoError> {
-        if stored.isEmpty || (stored.count == 1 && stored[0] == UInt8(ascii: "0")) {
-            return .success(.notEnrolled)
-        }
-        let prefix = StoredSecret.v2Prefix.utf8
-        let format: SecretFormat = stored.starts(with: prefix) ? .v2 : .legacyECB
-        let decoded = PHPBase64.decode(format == .v2 ? UnsafeRawBufferPointer(rebasing: stored[prefix.count...]) : stored)
+        guard let format = StoredSecret.format(of: stored) else { return .success(.notEnrolled) }
+        let prefixLength = format == .v2 ? StoredSecret.v2Prefix.utf8.count : 0
+        let decoded = PHPBase64.decode(UnsafeRawBufferPointer(rebasing: stored[prefixLength...]))
         func undecryptable(_ reason: UndecryptableReason) -> Result<SecretClassification, CryptoError> {
             .success(.undecryptable(format: format, reason: decoded.strictlyValid ? reason : .badBase64))
         }

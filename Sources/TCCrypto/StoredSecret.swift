@@ -62,14 +62,19 @@ public enum StoredSecret {
 
     /// PHP truthiness of the stored value: `""` and `"0"` mean not enrolled.
     public static func isEnrolled(_ stored: String) -> Bool {
-        !(stored.isEmpty || stored == "0")
+        format(of: stored) != nil
     }
 
     /// The format the app would read `stored` as, without decrypting;
     /// `nil` when it means not enrolled.
     public static func format(of stored: String) -> SecretFormat? {
-        guard isEnrolled(stored) else { return nil }
-        return stored.utf8.starts(with: v2Prefix.utf8) ? .v2 : .legacyECB
+        var stored = stored
+        return stored.withUTF8 { format(of: UnsafeRawBufferPointer($0)) }
+    }
+
+    static func format(of stored: UnsafeRawBufferPointer) -> SecretFormat? {
+        if stored.isEmpty || (stored.count == 1 && stored[0] == UInt8(ascii: "0")) { return nil }
+        return stored.starts(with: v2Prefix.utf8) ? .v2 : .legacyECB
     }
 
     public static func classify(_ stored: String, key: InstallationKey) throws(CryptoError) -> SecretClassification {
