@@ -23,7 +23,8 @@ let package = Package(
 
         .target(name: "TestSupport", dependencies: ["TCDatabase"], path: "Tests/TestSupport"),
         .testTarget(name: "TCDatabaseTests", dependencies: ["TCDatabase", "TestSupport"]),
-        .testTarget(name: "TCCryptoTests", dependencies: ["TCCrypto", "TestSupport"]),
+        .testTarget(name: "TCCryptoTests", dependencies: ["TCCrypto", "TestSupport"],
+                    resources: [.copy("Resources")]),
         .testTarget(name: "TeamCalTests", dependencies: ["TeamCal", "TestSupport"]),
         .testTarget(name: "TCClockTests", dependencies: ["TCClock", "TestSupport"]),
         .testTarget(name: "TCAdminCLITests", dependencies: ["TCAdminCLI", "TestSupport"]),
