@@ -49,6 +49,8 @@ extension Command {
 public enum CommandRegistry {
     public static let all: [any Command.Type] = [
         StatusCommand.self,
+        TestCodeCommand.self,
+        VerifySecretsCommand.self,
     ]
 
     public static func find(_ name: String) -> (any Command.Type)? {

@@ -64,3 +64,44 @@ public final class Context {
         return "tcadmin:\(user)"
     }
 }
+
+import TCCrypto
+
+extension Context {
+    /// The installation key (APP_LIC_KEY) from --key-file, TCADMIN_APP_KEY, the config file's
+    /// key-file, or the app's config/config.app.php — in that order. Never printed.
+    public func installationKey() throws -> InstallationKey {
+        let missing = "no installation key — give --app-dir (reads config/config.app.php), --key-file FILE, or the environment variable TCADMIN_APP_KEY"
+        switch configuration.keySource {
+        case .file(let path)?:
+            let text = try Configuration.readSecretFile(path, what: "key")
+            guard !text.isEmpty else { throw CLIError(.configuration, "the key file \(path) is empty — put the APP_LIC_KEY value on its first line") }
+            warnIfReadableByOthers(path)
+            return InstallationKey(text)
+        case .environment?:
+            let text = environment["TCADMIN_APP_KEY"] ?? ""
+            guard !text.isEmpty else { throw CLIError(.configuration, "TCADMIN_APP_KEY is empty — " + missing) }
+            return InstallationKey(text)
+        case .appConfig(let path)?:
+            guard let folder = configuration.installFolder else { throw CLIError(.configuration, missing) }
+            let text: String?
+            do { text = try folder.installationKeyText() } catch { throw CLIError(.configuration, error.message) }
+            guard let text, !text.isEmpty else {
+                throw CLIError(.configuration, "\(path) has no literal define('APP_LIC_KEY', '...') — give --key-file FILE or TCADMIN_APP_KEY")
+            }
+            return InstallationKey(text)
+        case nil:
+            throw CLIError(.configuration, missing)
+        }
+    }
+
+    /// Whether a key is configured at all (status shows formats by prefix without one).
+    public var hasInstallationKey: Bool { configuration.keySource != nil }
+
+    private func warnIfReadableByOthers(_ path: String) {
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & 0o077 != 0 {
+            console.warning("\(path) is readable by others — chmod 600 it")
+        }
+    }
+}

@@ -59,6 +59,11 @@ public final class SecretCodec {
         return try stored.withUTF8 { classifyBytes(UnsafeRawBufferPointer($0)) }.get()
     }
 
+    /// Classifies a stored value given as UTF-8 bytes (a database cell), without copying it.
+    public func classify(bytes stored: UnsafeRawBufferPointer) throws(CryptoError) -> SecretClassification {
+        try classifyBytes(stored).get()
+    }
+
     private func classifyBytes(_ stored: UnsafeRawBufferPointer) -> Result<SecretClassification, CryptoError> {
         guard let format = StoredSecret.format(of: stored) else { return .success(.notEnrolled) }
         let prefixLength = format == .v2 ? StoredSecret.v2Prefix.utf8.count : 0

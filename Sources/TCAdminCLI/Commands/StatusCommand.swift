@@ -37,6 +37,9 @@ struct StatusCommand: Command {
         var cacheDir: String?
         var cacheFolderExists: Bool
         var oidc: Bool
+        /// Formats checked with the installation key, when one is configured.
+        var census: SecretCensus?
+        var censusError: String?
     }
 
     func run(_ context: Context) throws -> ExitCode {
@@ -47,11 +50,18 @@ struct StatusCommand: Command {
         let folder = context.configuration.installFolder
         var isDir: ObjCBool = false
         let cacheExists = folder.map { FileManager.default.fileExists(atPath: $0.cacheDirectory, isDirectory: &isDir) && isDir.boolValue } ?? false
-        let report = Report(database: db.schema.database, endpoint: context.configuration.connection.endpoint,
+        var report = Report(database: db.schema.database, endpoint: context.configuration.connection.endpoint,
                             serverVersion: db.connection.serverVersion, tlsCipher: db.connection.tlsCipher,
                             schema: db.schema, forceTfa: settings["forceTfa"], disableTfa: settings["disableTfa"],
                             users: users, enrollment: enrollment, appDir: folder?.path, cacheDir: folder?.cacheDirectory,
                             cacheFolderExists: cacheExists, oidc: folder?.oidcEnabled ?? false)
+        if context.hasInstallationKey {
+            do {
+                report.census = try SecretCensus.take(db, key: try context.installationKey())
+            } catch let error as CLIError {
+                report.censusError = error.message
+            }
+        }
         switch context.format {
         case .json: context.console.outRaw(json(report).rendered())
         default: text(report, context.console)
@@ -79,7 +89,11 @@ struct StatusCommand: Command {
         rows.append(("Users", "\(u.total) total: \(u.active) active, \(u.locked) locked, \(u.hidden) hidden"))
         rows.append(("Enrolled", "\(u.activeEnrolled) of \(u.active) active users; \(u.activeNotEnrolled) not enrolled"))
         let e = r.enrollment
-        rows.append(("Secrets", "\(e.storedV2) v2, \(e.storedLegacy) legacy, \(e.storedEmpty) empty ('' or '0')"))
+        if let c = r.census {
+            rows.append(("Secrets", "\(c.v2) v2, \(c.legacy) legacy, \(c.notEnrolled) empty ('' or '0'), \(c.undecryptable) undecryptable (checked with the key)"))
+        } else {
+            rows.append(("Secrets", "\(e.storedV2) v2, \(e.storedLegacy) legacy, \(e.storedEmpty) empty ('' or '0') (by prefix: \(r.censusError ?? "no installation key"))"))
+        }
         if let dir = r.appDir {
             rows.append(("App folder", dir))
             rows.append(("App cache", r.cacheFolderExists ? "\(r.cacheDir!) (cleared after settings changes)" : "\(r.cacheDir!) not found"))
@@ -121,7 +135,11 @@ struct StatusCommand: Command {
                 ("active_not_enrolled", .int(u.activeNotEnrolled)),
             ])),
             ("secrets", .object([
-                ("v2", .int(e.storedV2)), ("legacy", .int(e.storedLegacy)), ("empty", .int(e.storedEmpty)),
+                ("checked_with_key", .bool(r.census != nil)),
+                ("v2", .int(r.census?.v2 ?? e.storedV2)),
+                ("legacy", .int(r.census?.legacy ?? e.storedLegacy)),
+                ("empty", .int(r.census?.notEnrolled ?? e.storedEmpty)),
+                ("undecryptable", r.census.map { .int($0.undecryptable) } ?? .null),
             ])),
             ("app", .object([
                 ("dir", .string(r.appDir)),
