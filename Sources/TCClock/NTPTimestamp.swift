@@ -1,5 +1,3 @@
-import Glibc
-
 /// A 64-bit NTP timestamp: seconds since 1900-01-01 00:00 UTC in the high 32
 /// bits, binary fraction of a second in the low 32 bits (RFC 5905 §6).
 public struct NTPTimestamp: Sendable, Hashable, CustomStringConvertible {
@@ -30,9 +28,8 @@ public struct NTPTimestamp: Sendable, Hashable, CustomStringConvertible {
 
     /// The system clock (CLOCK_REALTIME) now.
     public static func now() -> NTPTimestamp {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return NTPTimestamp(unixSeconds: Int64(spec.tv_sec), nanoseconds: Int64(spec.tv_nsec))
+        let now = realtimeNow()
+        return NTPTimestamp(unixSeconds: now.seconds, nanoseconds: now.nanoseconds)
     }
 
     public var seconds: UInt32 { UInt32(truncatingIfNeeded: rawValue >> 32) }
