@@ -112,9 +112,9 @@ public enum TimeDaemonConfiguration {
     public static func parseChrony(_ contents: String, file: String) -> ChronyFile {
         var parsed = ChronyFile()
         for (number, line) in lines(of: contents) {
-            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
-            guard let directive = words.first?.lowercased(), !"!;#%".contains(directive.first!) else { continue }
-            let arguments = Array(words.dropFirst())
+            let fields = words(of: line)
+            guard let directive = fields.first?.lowercased(), !"!;#%".contains(directive.first!) else { continue }
+            let arguments = Array(fields.dropFirst())
             switch directive {
             case "server", "pool", "peer":
                 guard let host = arguments.first else { continue }
@@ -146,7 +146,8 @@ public enum TimeDaemonConfiguration {
         var found = ConfiguredServers()
         var visited = Set<String>()
         func read(_ path: String, sourcesOnly: Bool, depth: Int) {
-            guard depth < 10, visited.insert(path).inserted, let contents = readFile(path, into: &found) else { return }
+            guard depth < maximumIncludeDepth, visited.insert(path).inserted,
+                  let contents = readFile(path, into: &found) else { return }
             let parsed = parseChrony(contents, file: path)
             found.servers += parsed.servers
             guard !sourcesOnly else { return }
@@ -160,9 +161,7 @@ public enum TimeDaemonConfiguration {
                 for file in filesInDirectories(directories, suffix: ".sources") { read(file, sourcesOnly: true, depth: depth + 1) }
             }
         }
-        if let main = configFiles.first(where: { access($0, F_OK) == 0 }) {
-            read(main, sourcesOnly: false, depth: 0)
-        }
+        if let main = firstExisting(configFiles) { read(main, sourcesOnly: false, depth: 0) }
         return found
     }
 
@@ -181,10 +180,9 @@ public enum TimeDaemonConfiguration {
     public static func parseNtpd(_ contents: String, file: String) -> NtpdFile {
         var parsed = NtpdFile()
         for (number, rawLine) in lines(of: contents) {
-            let line = rawLine.prefix { $0 != "#" }
-            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
-            guard let directive = words.first?.lowercased() else { continue }
-            let arguments = words.dropFirst().drop { $0 == "-4" || $0 == "-6" }
+            let fields = words(of: rawLine.prefix { $0 != "#" })
+            guard let directive = fields.first?.lowercased() else { continue }
+            let arguments = fields.dropFirst().drop { $0 == "-4" || $0 == "-6" }
             switch directive {
             case "server", "pool", "peer":
                 guard let host = arguments.first, !host.hasPrefix("127.127.") else { continue }
@@ -205,7 +203,7 @@ public enum TimeDaemonConfiguration {
         var found = ConfiguredServers()
         var visited = Set<String>()
         func read(_ path: String, depth: Int) {
-            guard depth < 10, visited.insert(path).inserted else { return }
+            guard depth < maximumIncludeDepth, visited.insert(path).inserted else { return }
             if isDirectory(path) {
                 for file in filesInDirectories([path], suffix: ".conf") { read(file, depth: depth + 1) }
                 return
@@ -215,9 +213,7 @@ public enum TimeDaemonConfiguration {
             found.servers += parsed.servers
             for include in parsed.includes { read(include, depth: depth + 1) }
         }
-        if let main = configFiles.first(where: { access($0, F_OK) == 0 }) {
-            read(main, depth: 0)
-        }
+        if let main = firstExisting(configFiles) { read(main, depth: 0) }
         return found
     }
 
@@ -268,6 +264,20 @@ public enum TimeDaemonConfiguration {
     }
 
     // MARK: files
+
+    /// Include chains deeper than this are cut (a guard against loops the
+    /// visited set cannot see, such as ever-new paths).
+    private static let maximumIncludeDepth = 10
+
+    /// The first of `paths` that exists.
+    private static func firstExisting(_ paths: [String]) -> String? {
+        paths.first { access($0, F_OK) == 0 }
+    }
+
+    /// The blank-separated words of a line.
+    private static func words(of line: Substring) -> [String] {
+        line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init)
+    }
 
     /// Lines with their 1-based numbers; a backslash at a line's end does not
     /// join lines here (none of these directives needs it).

@@ -44,25 +44,25 @@ final class SNTPClientTests: XCTestCase {
         }
     }
 
+    private func skipUnlessIPv6Loopback() throws {
+        do {
+            try FakeSNTPServer(host: "::1").stop()
+        } catch {
+            throw XCTSkip("IPv6 loopback ::1 is not available here (\(error)); IPv6 not tested")
+        }
+    }
+
     func testOffsetsAreMeasuredOverIPv4() throws {
         try assertOffsetsMeasured(host: "127.0.0.1")
     }
 
     func testOffsetsAreMeasuredOverIPv6() throws {
-        do {
-            try FakeSNTPServer(host: "::1").stop()
-        } catch {
-            throw XCTSkip("IPv6 loopback ::1 is not available here (\(error)); IPv6 not tested")
-        }
+        try skipUnlessIPv6Loopback()
         try assertOffsetsMeasured(host: "::1")
     }
 
     func testBracketedIPv6SpecReachesServer() throws {
-        do {
-            try FakeSNTPServer(host: "::1").stop()
-        } catch {
-            throw XCTSkip("IPv6 loopback ::1 is not available here (\(error)); IPv6 not tested")
-        }
+        try skipUnlessIPv6Loopback()
         try withServers(host: "::1", [config { $0.offset = 3 }]) { servers in
             let spec = try NTPServerSpec(parsing: "[::1]:\(servers[0].port)")
             let result = SNTPClient.query([spec], timeout: .seconds(2)).results[0]
