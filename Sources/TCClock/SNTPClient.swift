@@ -106,6 +106,7 @@ public enum SNTPClient {
     /// loop never spins just before the deadline.
     static func milliseconds(roundingUp duration: Duration) -> Int32 {
         let (seconds, attoseconds) = duration.components
+        guard seconds < Int64(Int32.max / 1000) else { return Int32.max }
         let millis = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
         return Int32(clamping: max(millis, 0))
     }

@@ -232,6 +232,7 @@ final class SNTPClientTests: XCTestCase {
         XCTAssertEqual(SNTPClient.milliseconds(roundingUp: .microseconds(1500)), 2)
         XCTAssertEqual(SNTPClient.milliseconds(roundingUp: .seconds(-1)), 0)
         XCTAssertEqual(SNTPClient.milliseconds(roundingUp: .seconds(1e10)), Int32.max)
+        XCTAssertEqual(SNTPClient.milliseconds(roundingUp: .seconds(Int64.max)), Int32.max)
     }
 
     func testMedian() {
