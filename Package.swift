@@ -17,7 +17,9 @@ let package = Package(
         .target(name: "TCDatabase", dependencies: ["CMariaDB"]),
         .target(name: "TCCrypto", dependencies: ["COpenSSL"]),
         .target(name: "TeamCal", dependencies: ["TCDatabase", "TCCrypto"]),
-        .target(name: "TCClock", dependencies: ["TCDatabase"]),
+        // adjtimex() read-only wrapper; <sys/timex.h> is not in Swift's Glibc module.
+        .target(name: "CClockShim"),
+        .target(name: "TCClock", dependencies: ["TCDatabase", "CClockShim"]),
         .target(name: "TCAdminCLI", dependencies: ["TeamCal", "TCClock", "TCCrypto", "TCDatabase"]),
         .executableTarget(name: "tcadmin", dependencies: ["TCAdminCLI"]),
 
