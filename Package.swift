@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "TCAdminCLI", dependencies: ["TeamCal", "TCClock", "TCCrypto", "TCDatabase"]),
         .executableTarget(name: "tcadmin", dependencies: ["TCAdminCLI"]),
 
-        .target(name: "TestSupport", dependencies: ["TCDatabase"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["TCDatabase", "TCClock"], path: "Tests/TestSupport"),
         .testTarget(name: "TCDatabaseTests", dependencies: ["TCDatabase", "TestSupport"]),
         .testTarget(name: "TCCryptoTests", dependencies: ["TCCrypto", "TestSupport"],
                     resources: [.copy("Resources")]),

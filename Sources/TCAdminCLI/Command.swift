@@ -51,6 +51,7 @@ public enum CommandRegistry {
         StatusCommand.self,
         TestCodeCommand.self,
         VerifySecretsCommand.self,
+        NTPCheckCommand.self,
     ]
 
     public static func find(_ name: String) -> (any Command.Type)? {

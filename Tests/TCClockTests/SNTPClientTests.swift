@@ -1,5 +1,6 @@
 import XCTest
 @testable import TCClock
+import TestSupport
 
 final class SNTPClientTests: XCTestCase {
     private let clock = ContinuousClock()

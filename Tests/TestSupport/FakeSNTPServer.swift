@@ -6,9 +6,9 @@ import Synchronization
 
 /// An SNTP server on a loopback UDP port, run on a thread of its own, whose
 /// answers a test chooses.
-final class FakeSNTPServer: Sendable {
+public final class FakeSNTPServer: Sendable {
     /// What the server sends back to each request, in order; nothing when empty.
-    enum Response: Sendable {
+    public enum Response: Sendable {
         /// A proper server reply, shaped by the configuration.
         case reply
         /// A reply whose origin timestamp does not echo the request.
@@ -17,37 +17,38 @@ final class FakeSNTPServer: Sendable {
         case garbage([UInt8])
     }
 
-    struct Configuration: Sendable {
+    public struct Configuration: Sendable {
+        public init() {}
         /// Seconds the server's clock runs ahead of ours.
-        var offset: Double = 0
-        var leap: LeapIndicator = .noWarning
-        var stratum: UInt8 = 2
-        var version: UInt8 = 4
-        var mode: NTPMode = .server
-        var referenceID: UInt32 = 0xC000_0201  // 192.0.2.1
+        public var offset: Double = 0
+        public var leap: LeapIndicator = .noWarning
+        public var stratum: UInt8 = 2
+        public var version: UInt8 = 4
+        public var mode: NTPMode = .server
+        public var referenceID: UInt32 = 0xC000_0201  // 192.0.2.1
         /// Sets stratum 0, leap 3 and this code as reference ID.
-        var kissCode: String?
-        var responses: [Response] = [.reply]
+        public var kissCode: String?
+        public var responses: [Response] = [.reply]
     }
 
     /// "127.0.0.1" or "::1".
-    let host: String
-    let port: UInt16
+    public let host: String
+    public let port: UInt16
     private let configuration: Configuration
     private let descriptor: Int32
     private let stopRequested = Atomic<Bool>(false)
     private let loopFinished = DispatchSemaphore(value: 0)
     private let requests = Atomic<Int>(0)
 
-    var spec: NTPServerSpec { NTPServerSpec(host: host, port: port) }
+    public var spec: NTPServerSpec { NTPServerSpec(host: host, port: port) }
     /// Requests received so far.
-    var requestCount: Int { requests.load(ordering: .relaxed) }
+    public var requestCount: Int { requests.load(ordering: .relaxed) }
 
-    struct SetupError: Error, CustomStringConvertible {
-        let description: String
+    public struct SetupError: Error, CustomStringConvertible {
+        public let description: String
     }
 
-    init(host: String = "127.0.0.1", _ configuration: Configuration = Configuration()) throws {
+    public init(host: String = "127.0.0.1", _ configuration: Configuration = Configuration()) throws {
         let (descriptor, port) = try Self.bindUDP(host: host)
         self.host = host
         self.port = port
@@ -58,21 +59,21 @@ final class FakeSNTPServer: Sendable {
         thread.start()
     }
 
-    convenience init(host: String = "127.0.0.1", configure: (inout Configuration) -> Void) throws {
+    public convenience init(host: String = "127.0.0.1", configure: (inout Configuration) -> Void) throws {
         var configuration = Configuration()
         configure(&configuration)
         try self.init(host: host, configuration)
     }
 
     /// Stops the thread and closes the socket; call once, before release.
-    func stop() {
+    public func stop() {
         stopRequested.store(true, ordering: .relaxed)
         loopFinished.wait()
         close(descriptor)
     }
 
     /// A UDP socket bound to `host` on a free port chosen by the kernel.
-    static func bindUDP(host: String) throws -> (descriptor: Int32, port: UInt16) {
+    public static func bindUDP(host: String) throws -> (descriptor: Int32, port: UInt16) {
         guard case .success(let addresses)? = SocketAddress.resolve(host: host, port: 0, numericOnly: true),
               let address = addresses.first else { throw SetupError(description: "bad address \(host)") }
         let descriptor = socket(address.family, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -93,7 +94,7 @@ final class FakeSNTPServer: Sendable {
     }
 
     /// A UDP port on `host` that nothing listens on (bound, read, released).
-    static func unusedPort(host: String = "127.0.0.1") throws -> UInt16 {
+    public static func unusedPort(host: String = "127.0.0.1") throws -> UInt16 {
         let (descriptor, port) = try bindUDP(host: host)
         close(descriptor)
         return port
