@@ -8,6 +8,8 @@ public enum TCAdmin {
 
     public static func main(arguments: [String], environment: [String: String], console: Console) -> Int32 {
         defer { console.flush() }
+        // Before parsing, so that even a usage error is printed without colour.
+        if arguments.dropFirst().prefix(while: { $0 != "--" }).contains("--no-color") { console.disableColor() }
         let program = (arguments.first.map { ($0 as NSString).lastPathComponent }) ?? "tcadmin"
         // Busybox style: invoked as tcadmin-<command>, run that command.
         var preset: String?
@@ -40,7 +42,7 @@ public enum TCAdmin {
         let global = request.global
         console.quiet = global.flag("quiet")
         console.verbose = global.flag("verbose")
-        if global.flag("no-color") { console.color = false }
+        if global.flag("no-color") { console.disableColor() }
 
         if request.versionRequested && request.commandName == nil {
             console.out(versionText())
