@@ -30,7 +30,8 @@ enum Help {
             lines.append("  " + pad(String(code.rawValue), 5) + meaning)
         }
         lines.append("")
-        lines.append("See 'tcadmin help <command>' for a command's options and examples.")
+        lines.append("See 'tcadmin help <command>' for a command's options and examples, and 'man tcadmin'")
+        lines.append("for the config file, the environment and the JSON formats.")
         return lines.joined(separator: "\n")
     }
 
