@@ -147,6 +147,8 @@ enum Plugin {
         ]
         for (key, value) in pairs { if let value { env[key] = value } }
         if case .file(let keyFile)? = configuration.keySource { env["TCADMIN_KEY_FILE"] = keyFile }
+        env["TCADMIN_STATE_DIR"] = configuration.stateDir
+        if global.flag("no-color") { env["NO_COLOR"] = "1" }
         console.flush()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
