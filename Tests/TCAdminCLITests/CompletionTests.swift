@@ -79,7 +79,7 @@ final class CompletionTests: XCTestCase {
     }
 
     func testZshLoadsThroughCompinitAndCompletes() throws {
-        let zsh = CompletionShells.zsh(fpath: dir, path: dir + "/plugins")
+        let zsh = CompletionShells.zsh(fpath: dir, path: dir + "/plugins", work: dir + "/zsh")
         let load = try Shell.run(["zsh", "-fc", "fpath=(\"$1\" $fpath); autoload -Uz compinit; compinit -u -d \"$1/.zcompdump\"; print -r -- $_comps[tcadmin] $_comps[tcadmin-status]", "zsh", dir])
         XCTAssertEqual(load.status, 0, load.stderr)
         XCTAssertEqual(load.stderr, "")
@@ -128,14 +128,16 @@ enum CompletionShells {
 
     /// Types `line` and a TAB into an interactive zsh (zsh/zpty) with compinit and the
     /// completion in `fpath`, and returns the candidates zsh would offer (unique, in order).
-    static func zsh(fpath: String, path: String) -> (String) throws -> [String] {
+    /// The harness and zsh's dump file go to `work`.
+    static func zsh(fpath: String, path: String, work: String) -> (String) throws -> [String] {
         { line in
-            let harness = fpath + "/capture.zsh"
+            let harness = work + "/capture.zsh"
             if !FileManager.default.fileExists(atPath: harness) {
+                try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
                 try capture.write(toFile: harness, atomically: true, encoding: .utf8)
             }
-            let r = try Shell.run(["zsh", "-f", harness, fpath, line],
-                                  environment: ["PATH": path + ":/usr/bin:/bin", "HOME": fpath, "TERM": "dumb"])
+            let r = try Shell.run(["zsh", "-f", harness, fpath, line, work],
+                                  environment: ["PATH": path + ":/usr/bin:/bin", "HOME": work, "TERM": "dumb"])
             guard r.status == 0 else { throw TestFailure("zsh completion of '\(line)' failed (\(r.status)): \(r.stderr)") }
             var seen = Set<String>()
             return r.stdout.split(separator: "\n").map(String.init).filter { seen.insert($0).inserted }
@@ -145,14 +147,14 @@ enum CompletionShells {
     /// The harness: a zsh under a pseudo-terminal whose compadd prints each match it is given.
     static let capture = #"""
         zmodload zsh/zpty || exit 2
-        dir=$1 line=$2
-        setup=$dir/capture-setup.zsh
+        dir=$1 line=$2 work=$3
+        setup=$work/capture-setup.zsh
         cat > $setup <<SETUP
         PROMPT= RPROMPT= PS2=
         unsetopt zle_bracketed_paste 2>/dev/null
         fpath=(${(q)dir} \$fpath)
         autoload -Uz compinit
-        compinit -u -d ${(q)dir}/.zcompdump-capture
+        compinit -u -d ${(q)work}/.zcompdump-capture
         zstyle ':completion:*' list-grouped false
         zstyle ':completion:*' insert-tab false
         compadd() {
