@@ -99,6 +99,9 @@ final class CompletionTests: XCTestCase {
             let options = Set(try zsh("tcadmin \(command.name) --"))
             for spec in command.options { XCTAssertTrue(options.contains("--\(spec.name)"), "\(command.name): --\(spec.name)") }
             XCTAssertTrue(options.contains("--app-dir"), command.name)
+            if let first = command.arguments.first, case .choices(let choices) = first.completion {
+                XCTAssertEqual(Set(try zsh("tcadmin \(command.name) ")), Set(choices), "\(command.name) \(first.name)")
+            }
             if !command.formats.isEmpty {
                 let formats = command.formats.map(\.rawValue)
                 XCTAssertEqual(try zsh("tcadmin -q \(command.name) --format "), formats, command.name)
