@@ -6,8 +6,10 @@ public final class Console {
     public let outIsTerminal: Bool
     public let errIsTerminal: Bool
     public let inIsTerminal: Bool
-    /// Colour on stderr/stdout is allowed (a terminal, no NO_COLOR, no --no-color).
+    /// Colour on stderr is allowed: it is a terminal, and neither NO_COLOR nor --no-color is set.
     public var color: Bool
+    /// Colour on stdout is allowed: the same rule for stdout, so a pipe or a file never gets escapes.
+    public var outColor: Bool
     public var quiet = false
     public var verbose = false
 
@@ -16,13 +18,14 @@ public final class Console {
     private let writeErr: ([UInt8]) -> Void
     private let readInputLine: (_ echo: Bool) -> String?
 
-    public init(outIsTerminal: Bool, errIsTerminal: Bool, inIsTerminal: Bool, color: Bool,
+    public init(outIsTerminal: Bool, errIsTerminal: Bool, inIsTerminal: Bool, color: Bool, outColor: Bool? = nil,
                 writeOut: @escaping ([UInt8]) -> Void, writeErr: @escaping ([UInt8]) -> Void,
                 readLine: @escaping (_ echo: Bool) -> String?) {
         self.outIsTerminal = outIsTerminal
         self.errIsTerminal = errIsTerminal
         self.inIsTerminal = inIsTerminal
         self.color = color
+        self.outColor = outColor ?? (color && outIsTerminal)
         self.writeOut = writeOut
         self.writeErr = writeErr
         self.readInputLine = readLine
@@ -33,11 +36,23 @@ public final class Console {
     /// The process's own standard streams.
     public static func standard(environment: [String: String]) -> Console {
         let outTTY = isatty(1) == 1, errTTY = isatty(2) == 1, inTTY = isatty(0) == 1
-        let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        let allowed = colorAllowed(environment)
         return Console(outIsTerminal: outTTY, errIsTerminal: errTTY, inIsTerminal: inTTY,
-                       color: errTTY && !noColor && environment["TERM"] != "dumb",
+                       color: errTTY && allowed, outColor: outTTY && allowed,
                        writeOut: { writeAll(1, $0) }, writeErr: { writeAll(2, $0) },
                        readLine: { echo in readTerminalLine(echo: echo) })
+    }
+
+    /// Colour is allowed unless NO_COLOR is set to anything (https://no-color.org) or TERM is dumb.
+    public static func colorAllowed(_ environment: [String: String]) -> Bool {
+        let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        return !noColor && environment["TERM"] != "dumb"
+    }
+
+    /// No colour on either stream (--no-color).
+    public func disableColor() {
+        color = false
+        outColor = false
     }
 
     /// Writes a result line to stdout (buffered).
@@ -97,9 +112,13 @@ public final class Console {
     }
 
     public enum Color: String { case red = "31", green = "32", yellow = "33", bold = "1", dim = "2" }
+    public enum Stream { case stdout, stderr }
 
-    public func paint(_ text: String, _ color: Color) -> String {
-        self.color ? "\u{1B}[\(color.rawValue)m\(text)\u{1B}[0m" : text
+    /// `text` in a colour when the stream it is for may carry colour; otherwise `text` unchanged.
+    /// Diagnostics go to stderr (the default); results printed with `out` say `on: .stdout`.
+    public func paint(_ text: String, _ color: Color, on stream: Stream = .stderr) -> String {
+        let allowed = stream == .stdout ? outColor : self.color
+        return allowed ? "\u{1B}[\(color.rawValue)m\(text)\u{1B}[0m" : text
     }
 
     private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {

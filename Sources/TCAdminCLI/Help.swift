@@ -6,7 +6,7 @@ enum Help {
         var lines = ["OVERVIEW: \(overview)", "",
                      "USAGE: tcadmin [connection options] <command> [command options]", "",
                      "SUBCOMMANDS:"]
-        let width = (CommandRegistry.all.map { $0.name.count } + [4]).max()! + 2
+        let width = (CommandRegistry.all.map { displayWidth($0.name) } + [4]).max()! + 2
         for command in CommandRegistry.all {
             lines.append("  " + pad(command.name, width) + command.abstract)
         }
@@ -30,7 +30,8 @@ enum Help {
             lines.append("  " + pad(String(code.rawValue), 5) + meaning)
         }
         lines.append("")
-        lines.append("See 'tcadmin help <command>' for a command's options and examples.")
+        lines.append("See 'tcadmin help <command>' for a command's options and examples, and 'man tcadmin'")
+        lines.append("for the config file, the environment and the JSON formats.")
         return lines.joined(separator: "\n")
     }
 
@@ -43,7 +44,7 @@ enum Help {
         }
         if !command.arguments.isEmpty {
             lines += ["", "ARGUMENTS:"]
-            let width = command.arguments.map { $0.name.count }.max()! + 4
+            let width = command.arguments.map { displayWidth($0.name) }.max()! + 4
             for argument in command.arguments {
                 lines.append("  " + pad(argument.name, width) + argument.help)
             }
@@ -74,12 +75,15 @@ enum Help {
             if let value = spec.valueName { head += " \(value)" }
             var help = spec.help
             if let d = spec.defaultValue { help += " (default: \(d))" }
+            if spec.repeatable { help += " (may be repeated)" }
             if head.count >= 24 { return "  \(head)\n  \(pad("", 24))\(help)" }
             return "  " + pad(head, 24) + help
         }
     }
 
+    /// `s` padded with spaces to `width` terminal cells (at least one space follows it).
     static func pad(_ s: String, _ width: Int) -> String {
-        s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count)
+        let w = displayWidth(s)
+        return w >= width ? s + " " : s + String(repeating: " ", count: width - w)
     }
 }

@@ -8,6 +8,8 @@ public enum TCAdmin {
 
     public static func main(arguments: [String], environment: [String: String], console: Console) -> Int32 {
         defer { console.flush() }
+        // Before parsing, so that even a usage error is printed without colour.
+        if arguments.dropFirst().prefix(while: { $0 != "--" }).contains("--no-color") { console.disableColor() }
         let program = (arguments.first.map { ($0 as NSString).lastPathComponent }) ?? "tcadmin"
         // Busybox style: invoked as tcadmin-<command>, run that command.
         var preset: String?
@@ -36,11 +38,14 @@ public enum TCAdmin {
     }
 
     static func run(_ args: [String], preset: String?, environment: [String: String], console: Console) throws -> ExitCode {
+        if preset == nil, let generated = try generate(args, environment: environment, console: console) {
+            return generated
+        }
         let (request, parsedCommand) = try ArgumentParser.parse(args, presetCommand: preset)
         let global = request.global
         console.quiet = global.flag("quiet")
         console.verbose = global.flag("verbose")
-        if global.flag("no-color") { console.color = false }
+        if global.flag("no-color") { console.disableColor() }
 
         if request.versionRequested && request.commandName == nil {
             console.out(versionText())
@@ -84,6 +89,39 @@ public enum TCAdmin {
         }
     }
 
+    /// Hidden entry points for `make install` and packagers, listed neither in help nor in
+    /// the completions: `--list-commands`, `--generate-man`, `--generate-completion bash|zsh`.
+    static func generate(_ args: [String], environment: [String: String], console: Console) throws -> ExitCode? {
+        guard let first = args.first else { return nil }
+        switch first {
+        case "--list-commands":
+            guard args.count == 1 else { throw CLIError.usage("--list-commands takes no arguments") }
+            for command in CommandRegistry.all { console.out(command.name) }
+        case "--generate-man":
+            guard args.count == 1 else { throw CLIError.usage("--generate-man takes no arguments") }
+            console.outRaw(ManPage.render(version: version, date: manDate(environment)))
+        case "--generate-completion":
+            let shells = Completions.Shell.allCases.map(\.rawValue).joined(separator: "|")
+            guard args.count == 2, let shell = Completions.Shell(rawValue: args[1]) else {
+                throw CLIError.usage("--generate-completion takes one shell: \(shells)")
+            }
+            console.outRaw(Completions.script(for: shell))
+        default:
+            return nil
+        }
+        return .ok
+    }
+
+    /// The man page's date: SOURCE_DATE_EPOCH for reproducible builds, else today.
+    static func manDate(_ environment: [String: String]) -> String {
+        let seconds = environment["SOURCE_DATE_EPOCH"].flatMap(Double.init) ?? Date().timeIntervalSince1970
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.string(from: Date(timeIntervalSince1970: seconds))
+    }
+
     static func versionText() -> String {
         "tcadmin \(version) (MariaDB Connector/C \(Connection.clientVersion))"
     }
@@ -109,6 +147,8 @@ enum Plugin {
         ]
         for (key, value) in pairs { if let value { env[key] = value } }
         if case .file(let keyFile)? = configuration.keySource { env["TCADMIN_KEY_FILE"] = keyFile }
+        env["TCADMIN_STATE_DIR"] = configuration.stateDir
+        if global.flag("no-color") { env["NO_COLOR"] = "1" }
         console.flush()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
