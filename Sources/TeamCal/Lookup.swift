@@ -30,10 +30,15 @@ extension TeamCalDatabase {
     public func findUser(_ name: String) throws -> UserRef {
         let users = table("users")
         var found: UserRef?
-        try connection.query("SELECT username, \(schema.lookupKey("username")) FROM \(users) WHERE username = ?", [name]) { row in
-            if found == nil, let username = row.string(0) {
-                found = UserRef(username: username, key: row.lookupKey(1) ?? LookupKey(weight: []))
+        do {
+            try connection.query("SELECT username, \(schema.lookupKey("username")) FROM \(users) WHERE username = ?", [name]) { row in
+                if found == nil, let username = row.string(0) {
+                    found = UserRef(username: username, key: row.lookupKey(1) ?? LookupKey(weight: []))
+                }
             }
+        } catch let error as DatabaseError where error.code == 1267 {
+            // Characters the column's character set cannot hold (utf8mb3: no emoji): no such user.
+            throw LookupFailure("no user '\(Printable.quoted(name))' — user names cannot hold characters like these")
         }
         if let found { return found }
         var similar: [String] = []
