@@ -49,6 +49,7 @@ extension Command {
 public enum CommandRegistry {
     public static let all: [any Command.Type] = [
         StatusCommand.self,
+        ForceTfaCommand.self,
     ]
 
     public static func find(_ name: String) -> (any Command.Type)? {

@@ -19,8 +19,6 @@ public final class SyslogListener {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         guard fd >= 0, bound == 0 else { throw TestFailure("cannot bind \(path)") }
-        var timeout = timeval(tv_sec: 2, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
     deinit {
@@ -28,8 +26,10 @@ public final class SyslogListener {
         unlink(path)
     }
 
-    /// The next line received, or nil after two seconds.
-    public func receive() -> String? {
+    /// The next line received, or nil after `timeout` seconds.
+    public func receive(timeout: Double = 2) -> String? {
+        var limit = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1_000_000))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         var buffer = [UInt8](repeating: 0, count: 4096)
         let n = recv(fd, &buffer, buffer.count, 0)
         return n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self) : nil
