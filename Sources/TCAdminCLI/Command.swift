@@ -50,6 +50,7 @@ public enum CommandRegistry {
     public static let all: [any Command.Type] = [
         StatusCommand.self,
         ForceTfaCommand.self,
+        UnenrolledCommand.self,
     ]
 
     public static func find(_ name: String) -> (any Command.Type)? {
