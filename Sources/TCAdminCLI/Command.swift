@@ -51,6 +51,8 @@ public enum CommandRegistry {
         StatusCommand.self,
         ForceTfaCommand.self,
         UnenrolledCommand.self,
+        ResetTfaCommand.self,
+        RestoreTfaCommand.self,
     ]
 
     public static func find(_ name: String) -> (any Command.Type)? {
