@@ -141,6 +141,7 @@ extension TeamCalDatabase {
 /// as escapes, so a hostile name cannot move the cursor or fake a line.
 public enum Printable {
     public static func quoted(_ s: String, limit: Int = 80) -> String {
+        if isPlain(s) { return s.utf8.count <= limit || s.count <= limit ? s : String(s.prefix(limit)) + "…" }
         var out = ""
         for scalar in s.unicodeScalars {
             switch scalar.value {

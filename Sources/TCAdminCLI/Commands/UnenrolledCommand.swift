@@ -132,7 +132,7 @@ struct UnenrolledCommand: Command {
 
     private func csv(_ users: [UnenrolledUser], _ console: Console) {
         func field(_ s: String) -> String {
-            guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else { return s }
+            guard s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A }) else { return s }
             return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         console.outRaw("username,firstname,lastname,email,last_login,groups,locked,hidden,onhold,unverified\r\n")
