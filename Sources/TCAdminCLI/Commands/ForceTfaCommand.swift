@@ -30,8 +30,8 @@ struct ForceTfaCommand: Command {
         JSON (status): {"forceTfa": {"value", "on"}, "disableTfa": {"value", "on"},
         "unenrolled_active_users", "oidc"}.
 
-        Exit: 0 done (or nothing to change), 1 not confirmed, 77 the app's cache files could
-        not be deleted (the setting is written), 78 refused: the 2FA feature is disabled.
+        Exit: 0 done (or nothing to change), 1 not confirmed, 73 or 77 (no permission) the app's
+        cache could not be cleared (the setting is written), 78 refused: the feature is disabled.
         """
     static let arguments = [ArgumentSpec("on|off|status", "turn forced 2FA on or off, or show the switches",
                                          completion: .choices(["on", "off", "status"]))]
