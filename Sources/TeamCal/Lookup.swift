@@ -91,15 +91,15 @@ extension TeamCalDatabase {
 
     /// Lookup keys of the members and managers (not guests) of the groups. `user_group.username`
     /// has the same case-insensitive collation as `user_option.username`: matched by weight.
-    public func memberKeys(of groups: [GroupRef]) throws -> Set<LookupKey> {
-        guard !groups.isEmpty else { return [] }
-        var keys: Set<LookupKey> = []
+    public func memberKeys(of groups: [GroupRef]) throws -> LookupKeySet {
+        var keys = LookupKeySet()
+        guard !groups.isEmpty else { return keys }
         let marks = Array(repeating: "?", count: groups.count).joined(separator: ", ")
         try connection.query("""
             SELECT \(schema.lookupKey("username")) FROM \(table("user_group"))
             WHERE groupid IN (\(marks)) AND (type IS NULL OR type <> 'guest')
             """, groups.map(\.id)) { row in
-            if let key = row.lookupKey(0) { keys.insert(key) }
+            row.withBytes(0) { if let weight = $0 { keys.insert(weight: weight) } }
         }
         return keys
     }

@@ -42,7 +42,7 @@ public struct UnenrolledQuery: Sendable {
     /// Without `details` only the name, flags and role are read.
     public func forEach(_ db: TeamCalDatabase, details: Bool = false, _ body: (UnenrolledUser) throws -> Void) throws {
         let enrolled = try EnrollmentIndex(db, enrolledOnly: true)
-        let members: Set<LookupKey>? = groups.isEmpty ? nil : try db.memberKeys(of: groups)
+        let members: LookupKeySet? = groups.isEmpty ? nil : try db.memberKeys(of: groups)
         var conditions: [String] = []
         if !includeLocked { conditions.append("locked = 0") }
         if !includeHidden { conditions.append("hidden = 0") }
@@ -52,16 +52,18 @@ public struct UnenrolledQuery: Sendable {
         let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         let wantedRole = role?.id
         try db.connection.query("SELECT \(columns) FROM \(db.table("users"))\(whereClause)") { row in
-            let key = row.lookupKey(1)
-            if let key, enrolled.contains(key) { return }
+            let keep = row.withBytes(1) { weight -> Bool in
+                guard let weight else { return members == nil }
+                return !enrolled.contains(weight) && (members?.contains(weight: weight) ?? true)
+            }
+            guard keep else { return }
             if let wantedRole, row.int(2) != wantedRole { return }
-            if let members, !(key.map(members.contains) ?? false) { return }
             var user = UnenrolledUser(username: row.string(0) ?? "")
             user.role = row.int(2)
             user.locked = (row.int(3) ?? 0) != 0
             user.hidden = (row.int(4) ?? 0) != 0
             if details {
-                user.key = key
+                user.key = row.lookupKey(1)
                 user.firstname = row.string(5) ?? ""
                 user.lastname = row.string(6) ?? ""
                 user.email = row.string(7) ?? ""

@@ -119,6 +119,23 @@ final class UnenrolledQueryTests: XCTestCase {
         XCTAssertGreaterThan(ours.count, 0)
     }
 
+    func testLookupKeySetMatchesLikeTheCollation() {
+        func weight(_ s: String) -> [UInt8] { s.utf8.flatMap { [0, $0] } }  // general_ci-like: two bytes a character
+        var set = LookupKeySet()
+        for i in 0..<20_000 { weight("USER\(i)").withUnsafeBytes { set.insert(weight: $0) } }
+        weight("USER7   ").withUnsafeBytes { set.insert(weight: $0) }  // the same key: trailing spaces do not count
+        [UInt8]().withUnsafeBytes { set.insert(weight: $0) }
+        XCTAssertEqual(set.count, 20_001)
+        for i in stride(from: 0, to: 20_000, by: 997) {
+            XCTAssertTrue(weight("USER\(i)").withUnsafeBytes { set.contains(weight: $0) })
+            XCTAssertTrue(weight("USER\(i) ").withUnsafeBytes { set.contains(weight: $0) })
+            XCTAssertFalse(weight("USER\(i)x").withUnsafeBytes { set.contains(weight: $0) })
+        }
+        XCTAssertTrue(set.contains(LookupKey(weight: [0, 0x20])), "all spaces is the empty key")
+        XCTAssertFalse(weight("USER").withUnsafeBytes { set.contains(weight: $0) })
+        XCTAssertEqual(LookupKey(weight: weight("ab  ")), LookupKey(weight: weight("ab")))
+    }
+
     func oracle(_ db: TestDatabase) throws -> Set<String> {
         Set(try db.sql(Self.oracle).split(separator: "\n").map(String.init))
     }
