@@ -135,11 +135,12 @@ struct ResetTfaCommand: Command {
     /// Every name must be an account; all failures are reported together.
     static func resolve(_ names: [String], _ db: TeamCalDatabase) throws -> [UserRef] {
         var users: [UserRef] = []
+        var seen: Set<UserRef> = []
         var failures: [String] = []
         for name in names {
             do {
                 let user = try db.findUser(name)
-                if !users.contains(user) { users.append(user) }
+                if seen.insert(user).inserted { users.append(user) }
             } catch let failure as LookupFailure {
                 failures.append(failure.message)
             }
