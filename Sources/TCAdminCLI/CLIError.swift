@@ -32,6 +32,10 @@ public struct CLIError: Error, Sendable {
             return CLIError(.configuration, e.message)
         case let e as InstallFolder.Failure:
             return CLIError(.configuration, e.message)
+        case let e as LookupFailure:
+            return CLIError(.dataError, e.message)
+        case let e as SecretBackup.Failure:
+            return CLIError(e.isWriteFailure ? .cannotCreate : .dataError, e.message)
         default:
             return CLIError(.software, "unexpected error: \(error)")
         }

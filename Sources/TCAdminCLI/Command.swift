@@ -49,6 +49,10 @@ extension Command {
 public enum CommandRegistry {
     public static let all: [any Command.Type] = [
         StatusCommand.self,
+        ForceTfaCommand.self,
+        UnenrolledCommand.self,
+        ResetTfaCommand.self,
+        RestoreTfaCommand.self,
         TestCodeCommand.self,
         VerifySecretsCommand.self,
         NTPCheckCommand.self,

@@ -8,7 +8,7 @@ import TCDatabase
 /// (`WEIGHT_STRING`), so matching in Swift is exactly the server's comparison, and one
 /// streaming pass over the secret rows replaces a per-user index probe.
 public struct EnrollmentIndex: Sendable {
-    private var enrolled: Set<[UInt8]> = []
+    private var enrolled = LookupKeySet()
     /// Secret rows by how they are stored (by prefix only: no key is used here).
     public private(set) var storedV2 = 0
     public private(set) var storedLegacy = 0
@@ -25,19 +25,43 @@ public struct EnrollmentIndex: Sendable {
             }
             guard truthy else { storedEmpty += 1; return }
             if row.withBytes(1, { $0.map { $0.starts(with: [0x76, 0x32, 0x3A]) } ?? false }) { storedV2 += 1 } else { storedLegacy += 1 }
-            if let key = row.withBytes(0, { $0.map(EnrollmentIndex.normalize) }) { enrolled.insert(key) }
+            row.withBytes(0) { if let weight = $0 { enrolled.insert(weight: weight) } }
         }
+    }
+
+    /// Only who is enrolled, without the format counts: the server applies the truthy test
+    /// and sends just the keys. The test is on the bytes: under the column's PAD SPACE
+    /// collation ' ' equals '', but PHP finds ' ' truthy.
+    public init(_ db: TeamCalDatabase, enrolledOnly: Bool, archive: Bool = false) throws {
+        guard enrolledOnly else { try self.init(db, archive: archive); return }
+        let table = db.table(archive ? "archive_user_option" : "user_option")
+        var keys = LookupKeySet()
+        try db.connection.query("""
+            SELECT \(db.schema.lookupKey("username")) FROM \(table)
+            WHERE `option` = 'secret' AND OCTET_LENGTH(value) > 0 AND CAST(value AS BINARY) <> '0'
+            """) { row in
+            row.withBytes(0) { if let weight = $0 { keys.insert(weight: weight) } }
+        }
+        self.init(enrolled: keys)
+    }
+
+    private init(enrolled: LookupKeySet) {
+        self.enrolled = enrolled
     }
 
     public var enrolledNameCount: Int { enrolled.count }
 
     /// Whether the user whose lookup weight is `key` is enrolled.
     public func contains(_ key: UnsafeRawBufferPointer) -> Bool {
-        enrolled.contains(EnrollmentIndex.normalize(key))
+        enrolled.contains(weight: key)
     }
 
     public func contains(_ key: [UInt8]) -> Bool {
         key.withUnsafeBytes { contains($0) }
+    }
+
+    public func contains(_ key: LookupKey) -> Bool {
+        enrolled.contains(key)
     }
 
     /// PAD SPACE collations ignore trailing spaces, but WEIGHT_STRING keeps their weights
