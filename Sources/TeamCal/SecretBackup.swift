@@ -1,4 +1,5 @@
 import Foundation
+import TCCrypto
 
 /// The file `reset-2fa` writes before it deletes a secret, and `restore-2fa` reads back.
 ///
@@ -87,7 +88,7 @@ public struct SecretBackup: Sendable, Equatable {
             text += "\(Data(e.storedUsername.utf8).base64EncodedString()) \(Data(e.value).base64EncodedString())\n"
         }
         var bytes = Array(text.utf8)
-        bytes += Array("sha256: \(SHA256.hex(bytes))\n".utf8)
+        bytes += Array("sha256: \(Digest.sha256Hex(bytes))\n".utf8)
         return bytes
     }
 
@@ -106,7 +107,7 @@ public struct SecretBackup: Sendable, Equatable {
         }
         let stated = String(decoding: lastLine.dropFirst(marker.count), as: UTF8.self)
         let covered = Array(bytes[0..<lastLineStart])
-        guard stated == SHA256.hex(covered) else {
+        guard stated == Digest.sha256Hex(covered) else {
             throw Failure("the backup file's checksum does not match its contents: it was altered or damaged")
         }
         let text = String(decoding: covered, as: UTF8.self)

@@ -1,26 +1,11 @@
 import XCTest
 import Foundation
 @testable import TeamCal
+import TCCrypto
 import TestSupport
 
 /// The reset backup file: exact values, self-verifying, written atomically with mode 0600.
 final class SecretBackupTests: XCTestCase {
-    func testSHA256Vectors() throws {
-        XCTAssertEqual(SHA256.hex([]), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
-        XCTAssertEqual(SHA256.hex(Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        XCTAssertEqual(SHA256.hex(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
-                       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
-        // Lengths around the padding boundary, against the system's sha256sum.
-        for length in [55, 56, 63, 64, 65, 1000] {
-            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
-            let file = NSTemporaryDirectory() + "tcsha-\(UUID().uuidString)"
-            try Data(bytes).write(to: URL(fileURLWithPath: file))
-            defer { try? FileManager.default.removeItem(atPath: file) }
-            let expected = try Shell.run(["sha256sum", file]).stdout.prefix(64)
-            XCTAssertEqual(SHA256.hex(bytes), String(expected), "length \(length)")
-        }
-    }
-
     let sample = SecretBackup(created: "2026-12-03T10:00:00Z", database: "team\ncal\\x", prefix: "tcneo_", entries: [
         .init(rowID: 17, user: "MixedCase", storedUsername: "mixedcase", value: Array("v2:abc+/==".utf8)),
         .init(rowID: 9, user: "o'brien", storedUsername: "o'brien", value: [0x00, 0x0A, 0x20, 0xFF, 0xC3]),
@@ -59,7 +44,7 @@ final class SecretBackupTests: XCTestCase {
         text.removeLast()
         text.removeLast()
         var body = Array((text.joined(separator: "\n") + "\n").utf8)
-        body += Array("sha256: \(SHA256.hex(body))\n".utf8)
+        body += Array("sha256: \(Digest.sha256Hex(body))\n".utf8)
         XCTAssertEqual(message(body), "the backup file says it holds 3 rows but holds 2")
     }
 
