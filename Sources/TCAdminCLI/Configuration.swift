@@ -177,11 +177,13 @@ public struct Configuration: Sendable {
     /// Returns nil when the file does not exist.
     static func readConfigFile(_ path: String) throws(CLIError) -> [String: String]? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CLIError(.configuration, "cannot read the config file \(path) — check its permissions")
-        }
+        return try parseConfigFile(readText(path, what: "config file", fix: "check its permissions"), path: path)
+    }
+
+    /// The text of tcadmin's config file, read from `path` (named in messages).
+    public static func parseConfigFile(_ text: String, path: String) throws(CLIError) -> [String: String] {
         var values: [String: String] = [:]
-        for (n, raw) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (n, raw) in TextFile.lines(text).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") || line == "[tcadmin]" { continue }
             guard let eq = line.firstIndex(of: "=") else {
@@ -208,12 +210,14 @@ public struct Configuration: Sendable {
     /// A MariaDB option file's [client] and [client-mariadb] groups, as the mariadb client reads
     /// them: `key=value`, `key` alone for true, `-` and `_` alike, quotes stripped, `!include` ignored.
     static func readDefaultsFile(_ path: String) throws(CLIError) -> [String: String] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CLIError(.configuration, "cannot read the defaults file \(path) — check --defaults-file")
-        }
+        parseDefaultsFile(try readText(path, what: "defaults file", fix: "check --defaults-file"))
+    }
+
+    /// The text of a MariaDB option file: its [client] and [client-mariadb] settings.
+    public static func parseDefaultsFile(_ text: String) -> [String: String] {
         var values: [String: String] = [:]
         var inClient = false
-        for raw in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+        for raw in TextFile.lines(text) {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") || line.hasPrefix("!") { continue }
             if line.hasPrefix("[") {
@@ -240,12 +244,24 @@ public struct Configuration: Sendable {
     }
 
     /// Reads a password or key file: first line, without its line ending.
+    /// Pipes work too: `--password-file <(pass show teamcal/db)`.
     static func readSecretFile(_ path: String, what: String) throws(CLIError) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        do {
+            return try TextFile.firstLine(path)
+        } catch where error.kind == .tooLarge {
+            throw CLIError(.configuration, "the \(what) file \(path) has no line ending in its first \(error.limit >> 10) KiB — is it the right file?")
+        } catch {
             throw CLIError(.configuration, "cannot read the \(what) file \(path) — check that it exists and is readable")
         }
-        let text = String(decoding: data, as: UTF8.self)
-        let first = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        return String(first.hasSuffix("\r") ? first.dropLast() : first)
+    }
+
+    private static func readText(_ path: String, what: String, fix: String) throws(CLIError) -> String {
+        do {
+            return try TextFile.read(path)
+        } catch where error.kind == .tooLarge {
+            throw CLIError(.configuration, "the \(what) \(path) is larger than \(error.limit >> 20) MiB — is it the right file?")
+        } catch {
+            throw CLIError(.configuration, "cannot read the \(what) \(path) — \(fix)")
+        }
     }
 }

@@ -12,7 +12,7 @@ public enum DotEnv {
 
     public static func parse(_ text: String) throws(Failure) -> [String: String] {
         var values: [String: String] = [:]
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)[...]
+        var lines = TextFile.lines(text)[...]
         var number = 0
         while let raw = lines.popFirst() {
             number += 1
