@@ -41,6 +41,8 @@ public struct CLIError: Error, Sendable {
         let endpoint = connection?.endpoint ?? "the database server"
         let user = connection?.user ?? "(default)"
         switch e.category {
+        case .unavailable where e.operation != "connect", .tls where e.operation != "connect" && e.code == 2026:
+            return CLIError(.unavailable, "lost the connection to the database at \(endpoint) before the command finished: \(e.message) — any output above is incomplete; run it again when the server is back")
         case .unavailable:
             return CLIError(.unavailable, "cannot reach the database at \(endpoint): \(e.message) — check --host, --port or --socket and that the server is running")
         case .tls where e.code == 5010:
@@ -55,6 +57,8 @@ public struct CLIError: Error, Sendable {
             return CLIError(.accessDenied, "the database refuses writes: \(e.message) — run against a writable server")
         case .accessDenied:
             return CLIError(.accessDenied, "database user '\(user)' lacks a privilege: \(e.message) — grant it on the TeamCal Neo database")
+        case .temporary where e.code == 1205:
+            return CLIError(.temporaryFailure, "another session holds a lock on the tables tcadmin needs (waited \(Context.lockWaitSeconds) s: \(e.message)) — try again later, or find it with SHOW PROCESSLIST")
         case .temporary:
             return CLIError(.temporaryFailure, "the database is busy: \(e.message) — try again")
         case .schema:
