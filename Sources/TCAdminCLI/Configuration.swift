@@ -186,13 +186,8 @@ public struct Configuration: Sendable {
         for (n, raw) in TextFile.lines(text).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") || line == "[tcadmin]" { continue }
-            guard let eq = line.firstIndex(of: "=") else {
+            guard let (key, value) = keyValue(line) else {
                 throw CLIError(.configuration, "\(path) line \(n + 1): expected 'key = value'")
-            }
-            let key = line[..<eq].trimmingCharacters(in: .whitespaces)
-            var value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
-            if value.count >= 2, let f = value.first, f == "\"" || f == "'", value.last == f {
-                value = String(value.dropFirst().dropLast())
             }
             if key == "password" {
                 throw CLIError(.configuration, "\(path) line \(n + 1): no passwords in the config file — use password-file = FILE")
@@ -227,13 +222,9 @@ public struct Configuration: Sendable {
             }
             guard inClient else { continue }
             let key: String
-            var value: String
-            if let eq = line.firstIndex(of: "=") {
-                key = line[..<eq].trimmingCharacters(in: .whitespaces)
-                value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
-                if value.count >= 2, let f = value.first, f == "\"" || f == "'", value.last == f {
-                    value = String(value.dropFirst().dropLast())
-                }
+            let value: String
+            if let pair = keyValue(line) {
+                (key, value) = pair
             } else {
                 key = line
                 value = "1"
@@ -244,6 +235,21 @@ public struct Configuration: Sendable {
     }
 
     /// Reads a password or key file: first line, without its line ending.
+    /// `key = value` split at the first `=`, both trimmed, one pair of matching quotes taken off
+    /// the value; nil without `=`. On Unicode scalars: to Swift a `=` or a quote followed by a
+    /// combining mark is one Character, which would hide it.
+    static func keyValue(_ line: String) -> (key: String, value: String)? {
+        let scalars = line.unicodeScalars
+        guard let eq = scalars.firstIndex(of: "=") else { return nil }
+        let key = String(String.UnicodeScalarView(scalars[..<eq])).trimmingCharacters(in: .whitespaces)
+        var value = Array(String(String.UnicodeScalarView(scalars[scalars.index(after: eq)...]))
+            .trimmingCharacters(in: .whitespaces).unicodeScalars)
+        if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
+            value = Array(value.dropFirst().dropLast())
+        }
+        return (key, String(String.UnicodeScalarView(value)))
+    }
+
     /// Pipes work too: `--password-file <(pass show teamcal/db)`.
     static func readSecretFile(_ path: String, what: String) throws(CLIError) -> String {
         do {
