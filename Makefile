@@ -1,10 +1,12 @@
-# tcadmin — make demo | make test | make bench | make install
+# tcadmin — make demo | make test | make bench | make install | make fuzz
 SWIFT ?= swift
 PREFIX ?= /usr/local
 DESTDIR ?=
 TESTDB := scripts/testdb
 
-.PHONY: all deps build release test demo bench db-start db-stop clean
+FUZZ_SECONDS ?= 30
+
+.PHONY: all deps build release test demo bench db-start db-stop clean fuzz
 
 all: build
 
@@ -28,10 +30,14 @@ test: build db-start
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 
+# libFuzzer targets in Fuzz/ (a package of its own), FUZZ_SECONDS each; not part of make test.
+fuzz: deps
+	SWIFT=$(SWIFT) Fuzz/run-fuzzers $(FUZZ_SECONDS)
+
 # A short tour of tcadmin against a sandbox TeamCal Neo database.
 demo: build db-start
 	@scripts/demo
 
 clean:
 	$(SWIFT) package clean
-	rm -rf .tmp
+	rm -rf .tmp Fuzz/.build

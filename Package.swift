@@ -5,6 +5,8 @@ let package = Package(
     name: "tcadmin",
     products: [
         .executable(name: "tcadmin", targets: ["tcadmin"]),
+        // For the fuzzers in Fuzz/, a package of its own that `make test` never builds.
+        .library(name: "TCAdminLibraries", targets: ["TCCrypto", "TeamCal", "TCClock", "TCAdminCLI"]),
     ],
     targets: [
         // C libraries from Debian, through pkg-config.
