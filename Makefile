@@ -1,4 +1,4 @@
-# tcadmin — make demo | make test | make bench | make install
+# tcadmin — make demo | make test | make bench | make install | make fuzz
 SWIFT ?= swift
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -17,7 +17,8 @@ BIN := .build/release/tcadmin
 INSTALL_BUILD := install-build
 endif
 
-.PHONY: all deps build release test demo bench db-start db-stop clean install install-build uninstall
+.PHONY: all deps build release test demo bench db-start db-stop clean install install-build uninstall fuzz
+FUZZ_SECONDS ?= 30
 
 all: build
 
@@ -41,13 +42,17 @@ test: build db-start
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 
+# libFuzzer targets in Fuzz/ (a package of its own), FUZZ_SECONDS each; not part of make test.
+fuzz: deps
+	SWIFT=$(SWIFT) Fuzz/run-fuzzers $(FUZZ_SECONDS)
+
 # A short tour of tcadmin against a sandbox TeamCal Neo database.
 demo: build db-start
 	@scripts/demo
 
 clean:
 	$(SWIFT) package clean
-	rm -rf .tmp
+	rm -rf .tmp Fuzz/.build
 
 # Only the toolchain and the two C libraries are needed here ('make deps' installs them
 # with the test peers); install never starts or installs a database server.

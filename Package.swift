@@ -5,6 +5,8 @@ let package = Package(
     name: "tcadmin",
     products: [
         .executable(name: "tcadmin", targets: ["tcadmin"]),
+        // For the fuzzers in Fuzz/, a package of its own that `make test` never builds.
+        .library(name: "TCAdminLibraries", targets: ["TCCrypto", "TeamCal", "TCClock", "TCAdminCLI"]),
     ],
     targets: [
         // C libraries from Debian, through pkg-config.
@@ -15,13 +17,15 @@ let package = Package(
 
         // Layers, lowest first. Each imports only those below it.
         .target(name: "TCDatabase", dependencies: ["CMariaDB"]),
-        .target(name: "TCCrypto", dependencies: ["COpenSSL"]),
+        // setrlimit/prctl for ProcessHardening; prctl is variadic.
+        .target(name: "CProcessShim"),
+        .target(name: "TCCrypto", dependencies: ["COpenSSL", "CProcessShim"]),
         .target(name: "TeamCal", dependencies: ["TCDatabase", "TCCrypto"]),
         // adjtimex() read-only wrapper; <sys/timex.h> is not in Swift's Glibc module.
         .target(name: "CClockShim"),
         .target(name: "TCClock", dependencies: ["TCDatabase", "CClockShim"]),
         .target(name: "TCAdminCLI", dependencies: ["TeamCal", "TCClock", "TCCrypto", "TCDatabase"]),
-        .executableTarget(name: "tcadmin", dependencies: ["TCAdminCLI"]),
+        .executableTarget(name: "tcadmin", dependencies: ["TCAdminCLI", "TCCrypto"]),
 
         .target(name: "TestSupport", dependencies: ["TCDatabase", "TCClock"], path: "Tests/TestSupport"),
         .testTarget(name: "TCDatabaseTests", dependencies: ["TCDatabase", "TestSupport"]),

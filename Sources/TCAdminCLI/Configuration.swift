@@ -177,20 +177,17 @@ public struct Configuration: Sendable {
     /// Returns nil when the file does not exist.
     static func readConfigFile(_ path: String) throws(CLIError) -> [String: String]? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CLIError(.configuration, "cannot read the config file \(path) — check its permissions")
-        }
+        return try parseConfigFile(readText(path, what: "config file", fix: "check its permissions"), path: path)
+    }
+
+    /// The text of tcadmin's config file, read from `path` (named in messages).
+    public static func parseConfigFile(_ text: String, path: String) throws(CLIError) -> [String: String] {
         var values: [String: String] = [:]
-        for (n, raw) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (n, raw) in TextFile.lines(text).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") || line == "[tcadmin]" { continue }
-            guard let eq = line.firstIndex(of: "=") else {
+            guard let (key, value) = keyValue(line) else {
                 throw CLIError(.configuration, "\(path) line \(n + 1): expected 'key = value'")
-            }
-            let key = line[..<eq].trimmingCharacters(in: .whitespaces)
-            var value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
-            if value.count >= 2, let f = value.first, f == "\"" || f == "'", value.last == f {
-                value = String(value.dropFirst().dropLast())
             }
             if key == "password" {
                 throw CLIError(.configuration, "\(path) line \(n + 1): no passwords in the config file — use password-file = FILE")
@@ -208,12 +205,14 @@ public struct Configuration: Sendable {
     /// A MariaDB option file's [client] and [client-mariadb] groups, as the mariadb client reads
     /// them: `key=value`, `key` alone for true, `-` and `_` alike, quotes stripped, `!include` ignored.
     static func readDefaultsFile(_ path: String) throws(CLIError) -> [String: String] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CLIError(.configuration, "cannot read the defaults file \(path) — check --defaults-file")
-        }
+        parseDefaultsFile(try readText(path, what: "defaults file", fix: "check --defaults-file"))
+    }
+
+    /// The text of a MariaDB option file: its [client] and [client-mariadb] settings.
+    public static func parseDefaultsFile(_ text: String) -> [String: String] {
         var values: [String: String] = [:]
         var inClient = false
-        for raw in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+        for raw in TextFile.lines(text) {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") || line.hasPrefix("!") { continue }
             if line.hasPrefix("[") {
@@ -223,13 +222,9 @@ public struct Configuration: Sendable {
             }
             guard inClient else { continue }
             let key: String
-            var value: String
-            if let eq = line.firstIndex(of: "=") {
-                key = line[..<eq].trimmingCharacters(in: .whitespaces)
-                value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
-                if value.count >= 2, let f = value.first, f == "\"" || f == "'", value.last == f {
-                    value = String(value.dropFirst().dropLast())
-                }
+            let value: String
+            if let pair = keyValue(line) {
+                (key, value) = pair
             } else {
                 key = line
                 value = "1"
@@ -240,12 +235,39 @@ public struct Configuration: Sendable {
     }
 
     /// Reads a password or key file: first line, without its line ending.
+    /// `key = value` split at the first `=`, both trimmed, one pair of matching quotes taken off
+    /// the value; nil without `=`. On Unicode scalars: to Swift a `=` or a quote followed by a
+    /// combining mark is one Character, which would hide it.
+    static func keyValue(_ line: String) -> (key: String, value: String)? {
+        let scalars = line.unicodeScalars
+        guard let eq = scalars.firstIndex(of: "=") else { return nil }
+        let key = String(String.UnicodeScalarView(scalars[..<eq])).trimmingCharacters(in: .whitespaces)
+        var value = Array(String(String.UnicodeScalarView(scalars[scalars.index(after: eq)...]))
+            .trimmingCharacters(in: .whitespaces).unicodeScalars)
+        if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
+            value = Array(value.dropFirst().dropLast())
+        }
+        return (key, String(String.UnicodeScalarView(value)))
+    }
+
+    /// Pipes work too: `--password-file <(pass show teamcal/db)`.
     static func readSecretFile(_ path: String, what: String) throws(CLIError) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        do {
+            return try TextFile.firstLine(path)
+        } catch where error.kind == .tooLarge {
+            throw CLIError(.configuration, "the \(what) file \(path) has no line ending in its first \(error.limit >> 10) KiB — is it the right file?")
+        } catch {
             throw CLIError(.configuration, "cannot read the \(what) file \(path) — check that it exists and is readable")
         }
-        let text = String(decoding: data, as: UTF8.self)
-        let first = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        return String(first.hasSuffix("\r") ? first.dropLast() : first)
+    }
+
+    private static func readText(_ path: String, what: String, fix: String) throws(CLIError) -> String {
+        do {
+            return try TextFile.read(path)
+        } catch where error.kind == .tooLarge {
+            throw CLIError(.configuration, "the \(what) \(path) is larger than \(error.limit >> 20) MiB — is it the right file?")
+        } catch {
+            throw CLIError(.configuration, "cannot read the \(what) \(path) — \(fix)")
+        }
     }
 }

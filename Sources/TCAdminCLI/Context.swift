@@ -23,6 +23,9 @@ public final class Context {
         self.commandName = commandName
     }
 
+    /// How long a statement waits for a table or metadata lock another session holds.
+    public static let lockWaitSeconds = 10
+
     /// Connects (once) and detects the TeamCal Neo schema.
     public func database() throws -> TeamCalDatabase {
         if let openDatabase { return openDatabase }
@@ -35,7 +38,11 @@ public final class Context {
         let connection: Connection
         do { connection = try Connection(options) } catch { throw CLIError.from(database: error, connection: options) }
         let db: TeamCalDatabase
-        do { db = try TeamCalDatabase(connection: connection, prefix: configuration.prefix) } catch {
+        do {
+            // A lock held elsewhere (LOCK TABLES, a dump) is reported (75) rather than waited on forever.
+            try connection.execute("SET SESSION lock_wait_timeout = \(Self.lockWaitSeconds)")
+            db = try TeamCalDatabase(connection: connection, prefix: configuration.prefix)
+        } catch {
             throw CLIError.from(error, connection: options)
         }
         console.detail("schema: prefix \(db.schema.prefix), TeamCal Neo \(db.schema.versionGuess)")

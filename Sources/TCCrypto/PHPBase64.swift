@@ -7,7 +7,7 @@
 /// drops a lone trailing character. `decode` reproduces that and also tells
 /// whether PHP's *strict* decoder would have accepted the text, so a value that
 /// fails to decrypt can be blamed on damaged base64.
-enum PHPBase64 {
+public enum PHPBase64 {
     static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     /// -1: whitespace PHP skips even in strict mode; -2: invalid; else value.
@@ -20,13 +20,13 @@ enum PHPBase64 {
         return table
     }()
 
-    struct Decoded {
-        var bytes: [UInt8]
+    public struct Decoded: Sendable, Equatable {
+        public var bytes: [UInt8]
         /// PHP's `base64_decode($text, true)` would also succeed.
-        var strictlyValid: Bool
+        public var strictlyValid: Bool
     }
 
-    static func decode(_ input: UnsafeRawBufferPointer) -> Decoded {
+    public static func decode(_ input: UnsafeRawBufferPointer) -> Decoded {
         var out = [UInt8]()
         out.reserveCapacity(input.count * 3 / 4 + 3)
         var strict = true
@@ -63,7 +63,7 @@ enum PHPBase64 {
     }
 
     /// Encodes with `=` padding, as `base64_encode()` does.
-    static func encode(_ input: UnsafeRawBufferPointer) -> String {
+    public static func encode(_ input: UnsafeRawBufferPointer) -> String {
         var out = [UInt8]()
         out.reserveCapacity((input.count + 2) / 3 * 4)
         var index = 0

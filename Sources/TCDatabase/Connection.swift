@@ -25,6 +25,9 @@ public final class Connection {
         mysql_close(handle)
     }
 
+    /// Authentication plugins that never reveal the password to the server they talk to.
+    public static let challengeResponsePlugins = "mysql_native_password,client_ed25519"
+
     private func configure(_ options: ConnectionOptions) throws(DatabaseError) {
         var timeout = options.connectTimeout
         mysql_options(handle, MYSQL_OPT_CONNECT_TIMEOUT, &timeout)
@@ -55,6 +58,13 @@ public final class Connection {
             }
             var verifyHost: my_bool = options.sslMode == .verifyIdentity ? 1 : 0
             mysql_options(handle, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &verifyHost)
+        }
+        // Over TCP, a server that is not verified (or someone in between: Connector/C sends the
+        // login before it can be told TLS was refused, except with verify-identity) could ask
+        // for a plugin that sends the password itself — mysql_clear_password, dialog (PAM),
+        // sha256/caching_sha2 full authentication. Allow only challenge-response plugins then.
+        if !options.usesSocket && options.sslMode != .verifyIdentity {
+            mysql_options(handle, MARIADB_OPT_RESTRICTED_AUTH, Connection.challengeResponsePlugins)
         }
     }
 

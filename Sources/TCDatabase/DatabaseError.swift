@@ -36,7 +36,9 @@ public struct DatabaseError: Error, Sendable, CustomStringConvertible {
         switch code {
         case 2001, 2002, 2003, 2004, 2005, 2006, 2009, 2012, 2013, 2055, 1040, 1053, 1081, 1129, 1130, 1152, 1153, 1158, 1159, 1160, 1161, 1927, 4031:
             return .unavailable
-        case 2026:
+        case 2026, 5010:
+            // 5010: the server asked for an authentication plugin that sends the password
+            // itself, refused on a connection that is not verified (see Connection).
             return .tls
         case 1044, 1045, 1142, 1143, 1227, 1370, 1698, 1290, 1036, 1792, 4151:
             // 1290/1036/1792: read-only server or table; the account cannot write here.

@@ -11,28 +11,41 @@ public enum DotEnv {
     }
 
     public static func parse(_ text: String) throws(Failure) -> [String: String] {
+        typealias Scalars = ArraySlice<Unicode.Scalar>
+        func isBlank(_ c: Unicode.Scalar) -> Bool { c == " " || c == "\t" }
+        func trimmed(_ s: Scalars) -> Scalars {
+            var s = s
+            while let f = s.first, isBlank(f) { s = s.dropFirst() }
+            while let l = s.last, isBlank(l) { s = s.dropLast() }
+            return s
+        }
+        func string(_ s: Scalars) -> String {
+            var view = String.UnicodeScalarView()
+            view.append(contentsOf: s)
+            return String(view)
+        }
         var values: [String: String] = [:]
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)[...]
+        // Scalars, not Characters: to Swift a quote or `=` followed by a combining mark is
+        // one Character, which would hide the quote; phpdotenv sees the quote.
+        var lines = TextFile.lines(text).map { Array($0.unicodeScalars)[...] }[...]
         var number = 0
-        while let raw = lines.popFirst() {
+        while var line = lines.popFirst() {
             number += 1
-            var line = Substring(raw.hasSuffix("\r") ? String(raw.dropLast()) : raw)
-            line = line.drop(while: { $0 == " " || $0 == "\t" })
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            if line.hasPrefix("export ") { line = line.dropFirst(7).drop(while: { $0 == " " }) }
+            line = line.drop(while: isBlank)
+            if line.isEmpty || line.first == "#" { continue }
+            if line.starts(with: "export ".unicodeScalars) { line = line.dropFirst(7).drop(while: { $0 == " " }) }
             guard let eq = line.firstIndex(of: "=") else {
                 throw Failure(line: number, reason: "expected KEY=value")
             }
-            let key = line[..<eq].trimmingCharacters(in: " \t")
+            let key = string(trimmed(line[..<eq]))
             guard isValidKey(key) else {
                 throw Failure(line: number, reason: "'\(key.prefix(40))' is not a valid variable name")
             }
-            var rest = line[line.index(after: eq)...].drop(while: { $0 == " " || $0 == "\t" })
+            var rest = line[(eq + 1)...].drop(while: isBlank)
             let value: String
-            if rest.first == "'" || rest.first == "\"" {
-                let quote = rest.first!
+            if let quote = rest.first, quote == "'" || quote == "\"" {
                 rest = rest.dropFirst()
-                var out = ""
+                var out = String.UnicodeScalarView()
                 var closed = false
                 let openedOn = number
                 // A quoted value may run over several lines.
@@ -41,7 +54,7 @@ public enum DotEnv {
                     var consumed = rest.startIndex
                     for i in rest.indices {
                         let ch = rest[i]
-                        consumed = rest.index(after: i)
+                        consumed = i + 1
                         if escaped {
                             switch ch {
                             case "n": out.append("\n")
@@ -61,8 +74,8 @@ public enum DotEnv {
                         }
                     }
                     if closed {
-                        let tail = rest[consumed...].trimmingCharacters(in: " \t")
-                        if !tail.isEmpty && !tail.hasPrefix("#") {
+                        let tail = trimmed(rest[consumed...])
+                        if let first = tail.first, first != "#" {
                             throw Failure(line: number, reason: "unexpected text after the closing quote")
                         }
                     } else {
@@ -71,14 +84,17 @@ public enum DotEnv {
                         }
                         number += 1
                         out.append("\n")
-                        rest = Substring(next)
+                        rest = next
                     }
                 }
-                value = out
+                value = String(out)
             } else {
+                // Unquoted: a `#` after a blank starts a comment.
                 var v = rest
-                if let hash = v.range(of: " #") ?? v.range(of: "\t#") { v = v[..<hash.lowerBound] }
-                value = v.trimmingCharacters(in: " \t")
+                if let hash = v.indices.first(where: { v[$0] == "#" && $0 > v.startIndex && isBlank(v[$0 - 1]) }) {
+                    v = v[..<hash]
+                }
+                value = string(trimmed(v))
             }
             values[key] = value
         }

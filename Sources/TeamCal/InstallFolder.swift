@@ -63,10 +63,13 @@ public struct InstallFolder: Sendable {
     }
 
     static func readText(_ path: String) throws(Failure) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        do {
+            return try TextFile.read(path)
+        } catch where error.kind == .tooLarge {
+            throw Failure(message: "\(path) is larger than \(error.limit >> 20) MiB — is it the app's own file?")
+        } catch {
             throw Failure(message: "cannot read \(path) — check that it exists and that this account may read it")
         }
-        return String(decoding: data, as: UTF8.self)
     }
 }
 

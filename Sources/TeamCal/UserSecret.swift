@@ -17,8 +17,14 @@ public struct UserSecret: Sendable {
 
     public static func lookup(_ db: TeamCalDatabase, username: String) throws -> Lookup {
         var exact: String?
-        try db.connection.query("SELECT username FROM \(db.table("users")) WHERE username = ?", [username]) { row in
-            exact = row.string(0)
+        do {
+            try db.connection.query("SELECT username FROM \(db.table("users")) WHERE username = ?", [username]) { row in
+                exact = row.string(0)
+            }
+        } catch let error as DatabaseError where error.code == 1267 {
+            // "Illegal mix of collations": the name has characters the column's character set
+            // cannot hold (an emoji in a utf8mb3 column), so no stored name can equal it.
+            return .unknownUser(suggestion: nil)
         }
         guard let name = exact else {
             var suggestion: String?
