@@ -21,9 +21,11 @@ SET SESSION myisam_sort_buffer_size = 1073741824;   -- index builds sort in memo
 CREATE TABLE tcbench_shape_users LIKE tcneo_users;
 CREATE TABLE tcbench_shape_user_option LIKE tcneo_user_option;
 CREATE TABLE tcbench_shape_user_group LIKE tcneo_user_group;
+CREATE TABLE tcbench_shape_archive_user_option LIKE tcneo_archive_user_option;
 ALTER TABLE tcneo_users DROP PRIMARY KEY, DROP KEY k_firstname, DROP KEY k_lastname, DROP KEY uk_oidc_sub;
 ALTER TABLE tcneo_user_option DROP KEY uk_username_option, DROP KEY k_username, DROP KEY k_option;
 ALTER TABLE tcneo_user_group DROP KEY uk_username_groupid, DROP KEY k_username, DROP KEY k_groupid;
+ALTER TABLE tcneo_archive_user_option DROP KEY uk_username_option, DROP KEY k_username, DROP KEY k_option;
 
 -- The six vectors: plain base32 secret, v2 value, legacy value.
 CREATE TABLE tcbench_vectors (
@@ -153,6 +155,8 @@ FROM tcbench_plan p JOIN tcbench_optnames o WHERE p.seq % 100 = 50;
 INSERT INTO tcneo_archive_user_option (username, `option`, value)
 SELECT CONCAT('x', LPAD(p.seq, 7, '0')), 'secret', IF(p.seq % 200 = 50, v.legacy, v.v2)
 FROM tcbench_plan p JOIN tcbench_vectors v ON v.i = p.vec WHERE p.seq % 100 = 50;
+ALTER TABLE tcneo_archive_user_option ADD UNIQUE KEY `uk_username_option` (`username`, `option`),
+  ADD KEY `k_username` (`username`), ADD KEY `k_option` (`option`);
 
 -- What tcadmin migrate-secrets and the PHP peer change: the legacy secret rows, kept so that
 -- every migrate run starts from the same data (bench/run restores them by id).
