@@ -75,33 +75,25 @@ struct TestCodeCommand: Command {
     func run(_ context: Context) throws -> ExitCode {
         let key = try context.installationKey()
         let db = try context.database()
-        let secret: UserSecret
-        switch try UserSecret.lookup(db, username: username) {
-        case .found(let s): secret = s
-        case .unknownUser(let suggestion):
-            var message = "no user '\(TerminalText.quoted(username, limit: 60))' in \(db.schema.table("users"))"
-            if let suggestion { message += " — did you mean '\(TerminalText.quoted(suggestion))'? (names are matched exactly)" }
-            else { message += " — check the username (tcadmin unenrolled --include-locked --include-hidden lists users)" }
-            throw CLIError(.dataError, message)
-        }
+        let secret = try UserSecret.lookup(db, username: username)
         guard let stored = secret.storedValue, StoredSecret.isEnrolled(stored) else {
-            throw CLIError(.dataError, "user '\(TerminalText.quoted(secret.username))' is not enrolled in 2FA (no secret stored) — they set it up at next login, or use 'tcadmin enroll \(TerminalText.quoted(secret.username))'")
+            throw CLIError(.dataError, "user '\(Printable.quoted(secret.username))' is not enrolled in 2FA (no secret stored) — they set it up at next login, or use 'tcadmin enroll \(Printable.quoted(secret.username))'")
         }
         let plain: PlainSecret
         let format: SecretFormat
         switch try SecretCodec(key: key).classify(stored) {
         case .decrypted(let f, let s): (format, plain) = (f, s)
         case .undecryptable(let f, let reason):
-            throw CLIError(.dataError, "the stored secret of '\(TerminalText.quoted(secret.username))' cannot be used: its \(f.label) value \(reason.explanation) — check the installation key; 'tcadmin reset-2fa \(TerminalText.quoted(secret.username))' lets them enroll again")
+            throw CLIError(.dataError, "the stored secret of '\(Printable.quoted(secret.username))' cannot be used: its \(f.label) value \(reason.explanation) — check the installation key; 'tcadmin reset-2fa \(Printable.quoted(secret.username))' lets them enroll again")
         case .notEnrolled:
-            throw CLIError(.dataError, "user '\(TerminalText.quoted(secret.username))' is not enrolled in 2FA")
+            throw CLIError(.dataError, "user '\(Printable.quoted(secret.username))' is not enrolled in 2FA")
         }
 
         let raw: String
         if let code {
             raw = code
         } else {
-            if context.console.inIsTerminal { context.console.err("Code for \(TerminalText.quoted(secret.username)): ") }
+            if context.console.inIsTerminal { context.console.err("Code for \(Printable.quoted(secret.username)): ") }
             guard let line = context.console.readLine(echo: false) else {
                 throw CLIError(.dataError, "no code on stdin — give CODE as an argument or pipe it in")
             }

@@ -50,7 +50,7 @@ struct VerifySecretsCommand: Command {
                 console.outRaw(item)
             } else {
                 let place = bad.table == "user_option" ? "" : " [\(bad.table)]"
-                console.out("undecryptable: \(TerminalText.quoted(bad.username))\(place) — \(bad.format.label) value \(bad.reason.explanation)")
+                console.out("undecryptable: \(Printable.quoted(bad.username))\(place) — \(bad.format.label) value \(bad.reason.explanation)")
             }
             first = false
         }
