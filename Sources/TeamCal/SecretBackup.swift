@@ -175,11 +175,17 @@ public struct SecretBackup: Sendable, Equatable {
 
     // MARK: Files
 
-    /// Writes the file durably without ever exposing a partial one: a private temporary
-    /// file in the same folder (mode 0600 whatever the umask), synced, then linked into
-    /// place (never replacing an existing file), and the folder synced.
+    /// Writes the file durably through `SecretFile`: whole or not at all, mode 0600 whatever
+    /// the umask, never replacing an existing file, a full disk reported as such.
     public func write(to path: String) throws(Failure) {
-        try SecretBackup.writeAtomically(encoded(), to: path)
+        do {
+            try SecretFile.write(path: path, contents: encoded())
+        } catch {
+            let message = error.kind == .exists
+                ? "the backup file \(path) already exists — give another --backup FILE (existing backups are never overwritten)"
+                : error.message
+            throw Failure(message, write: true)
+        }
     }
 
     public static func read(from path: String) throws(Failure) -> SecretBackup {
@@ -188,52 +194,5 @@ public struct SecretBackup: Sendable, Equatable {
         }
         return try decode(Array(data))
     }
-
-    static func writeAtomically(_ bytes: [UInt8], to path: String) throws(Failure) {
-        let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent().path
-        let temp = "\(dir)/.\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        func fail(_ what: String) -> Failure {
-            Failure("cannot write the backup file \(path): \(what) failed: \(String(cString: strerror(errno)))", write: true)
-        }
-        if FileManager.default.fileExists(atPath: path) {
-            throw Failure("the backup file \(path) already exists — give another --backup FILE (existing backups are never overwritten)", write: true)
-        }
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw fail("creating a file in \(dir)") }
-        var closed = false
-        defer { if !closed { close(fd) } }
-        var linked = false
-        defer { if !linked { unlink(temp) } }
-        guard fchmod(fd, 0o600) == 0 else { throw fail("fchmod") }
-        let ok = bytes.withUnsafeBytes { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                offset += n
-            }
-            return true
-        }
-        guard ok else { throw fail("writing") }
-        guard fsync(fd) == 0 else { throw fail("fsync") }
-        closed = true
-        guard close(fd) == 0 else { throw fail("close") }
-        // link() fails when the target exists: an existing file is never replaced.
-        if link(temp, path) != 0 {
-            if errno == EEXIST {
-                throw Failure("the backup file \(path) already exists — give another --backup FILE (existing backups are never overwritten)", write: true)
-            }
-            // Some file systems have no hard links: rename, having checked above.
-            guard errno == EPERM || errno == EOPNOTSUPP || errno == EMLINK, rename(temp, path) == 0 else { throw fail("linking it into place") }
-            linked = true
-        } else {
-            linked = true
-            unlink(temp)
-        }
-        let dirFD = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard dirFD >= 0 else { throw fail("opening the folder to sync it") }
-        defer { close(dirFD) }
-        guard fsync(dirFD) == 0 else { throw fail("syncing the folder") }
-    }
 }
+

@@ -7,7 +7,6 @@ import Foundation
 /// The bytes go to a new temporary file beside the target (O_EXCL, O_NOFOLLOW), which is
 /// fsynced, then linked into place (link() refuses an existing target atomically) or renamed
 /// over it when overwriting is asked for; then the folder is fsynced.
-/// (TODO(integration): SecretBackup.writeAtomically on the admin branch does the same; keep one.)
 public enum SecretFile {
     public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
         public enum Kind: Sendable, Equatable {

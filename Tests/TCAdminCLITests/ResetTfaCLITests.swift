@@ -123,7 +123,7 @@ final class ResetTfaCLITests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: existing, encoding: .utf8), "precious")
         r = try run(["reset-2fa", "jdoe", "--yes", "--backup", existing + "/below-a-file.tcbak"])
         XCTAssertEqual(r.status, 73)
-        XCTAssertTrue(r.stderr.hasPrefix("Error: cannot write the backup file \(existing)/below-a-file.tcbak: creating a file in \(existing) failed: Not a directory"), r.stderr)
+        XCTAssertTrue(r.stderr.hasPrefix("Error: cannot write \(existing)/below-a-file.tcbak: creating a file in \(existing) failed (Not a directory)"), r.stderr)
         XCTAssertEqual(try table(), before, "nothing deleted without a backup")
         XCTAssertEqual(try db.sql("SELECT COUNT(*) FROM tcneo_log"), "0\n")
     }

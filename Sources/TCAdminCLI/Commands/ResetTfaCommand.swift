@@ -171,10 +171,9 @@ struct ResetTfaCommand: Command {
     static func defaultBackupPath(_ context: Context, database: String, prefix: String) throws -> String {
         let dir = context.configuration.stateDir
         do {
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
+            try SecretFile.makePrivateDirectory(dir)
         } catch {
-            throw CLIError(.cannotCreate, "cannot create the state folder \(dir): \(error.localizedDescription) — set TCADMIN_STATE_DIR or give --backup FILE")
+            throw CLIError(.cannotCreate, "cannot create the state folder \(dir): \(error.message) — set TCADMIN_STATE_DIR or give --backup FILE")
         }
         let f = DateFormatter()
         f.locale = Locale(identifier: "en_US_POSIX")
