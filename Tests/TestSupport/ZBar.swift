@@ -37,7 +37,8 @@ public enum HalfBlockText {
     /// Rows of cells, `true` dark, for the lines of `text` that hold block characters.
     public static func bitmap(_ text: String) -> [[Bool]] {
         var rows: [[Bool]] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // A terminal ends lines with CR LF, which Swift reads as one Character.
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             let plain = stripEscapes(String(line))
             guard plain.contains(where: { "▀▄█".contains($0) }) || (plain.count > 8 && plain.allSatisfy { $0 == " " }) else { continue }
             var top: [Bool] = [], bottom: [Bool] = []
