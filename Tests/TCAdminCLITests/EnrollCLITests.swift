@@ -277,6 +277,30 @@ final class EnrollCLITests: XCTestCase {
         XCTAssertEqual(try db.sql("SELECT COUNT(*) FROM tcneo_user_option WHERE username = 'dprince' AND `option` = 'secret'"), "1\n")
         XCTAssertEqual(try decryptWithOpenSSL(try storedSecret("dprince")), secret)
     }
+
+    func testAHostileNameIsEscapedOnScreenAndEncodedInTheURI() throws {
+        try db.sql("INSERT INTO tcneo_users (username, lastname) VALUES ('x\u{1B}[2J y/ü', 'hostile')")
+        let png = dir + "/x.png"
+        let r = try run(["enroll", "x\u{1B}[2J y/ü", "--png", png, "--no-verify"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "enrolled x\\u{1b}[2J y/ü: the secret is stored\n")
+        XCTAssertFalse(r.stderr.contains("\u{1B}"), r.stderr)
+        _ = try secret(in: try XCTUnwrap(ZBar.decode(png).first), user: "x%1B%5B2J%20y%2F%C3%BC")
+    }
+
+    func testRealDump() throws {
+        guard let dump = TestPaths.teamcalDump("sample.sql") else { throw XCTSkip("../shared/teamcal-neo is absent: real-dump test skipped") }
+        db = try TestServer.shared().createDatabase([dump])
+        app = try TestAppDir(for: db)
+        let png = dir + "/einstein.png"
+        var r = try run(["enroll", "einstein", "--png", png, "--no-verify"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let secret = try secret(in: try XCTUnwrap(ZBar.decode(png).first), user: "einstein")
+        XCTAssertEqual(try decryptWithOpenSSL(try storedSecret("einstein")), secret)
+        r = try run(["test-code", "einstein", try code(secret)])
+        XCTAssertEqual(r.stdout, "accepted: the code is the current one\n")
+        XCTAssertEqual(try db.sql("SELECT type, event FROM tcneo_log WHERE event LIKE '%offline%'"), "logUser\tUser 2FA enrolled offline: einstein (tcadmin)\n")
+    }
 }
 
 /// tcadmin running with a pipe on stdin, to answer its prompt once the test has read the PNG.
