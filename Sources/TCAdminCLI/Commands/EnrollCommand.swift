@@ -147,6 +147,9 @@ struct EnrollCommand: Command {
                 throw CLIError(.cannotCreate, "cannot write the QR code to \(pngPath): \(Self.describe(error)) — nothing stored")
             }
         }
+        // A PNG of a secret that was not stored must not be scanned later: removed on every way out but success.
+        var enrolled = false
+        defer { if !enrolled { discardPNG(console) } }
         if console.outIsTerminal {
             show(code, uri: uri, secret: secret, user: name, console: console)
         }
@@ -159,10 +162,8 @@ struct EnrollCommand: Command {
             case .matched:
                 break
             case .mismatched:
-                discardPNG(console)
                 throw CLIError(.conditionFound, "not enrolled: the code did not match — nothing stored (check the phone's time; 'tcadmin ntp-check' checks this server's clock)")
             case .noCode:
-                discardPNG(console)
                 throw CLIError(.conditionFound, "not enrolled: no code was entered — nothing stored (--no-verify stores the secret without a code)")
             }
         }
@@ -172,13 +173,13 @@ struct EnrollCommand: Command {
         }
         switch try enrollment.store(stored, in: db, audit: context.auditLog(db)) {
         case .stored:
+            enrolled = true
             console.out("enrolled \(name)" + (verify ? ": the code matched, the secret is stored" : ": the secret is stored"))
             if let pngPath {
                 console.note("\(pngPath) holds the secret: hand it over in person, then delete it (shred -u \(pngPath))")
             }
             return .ok
         case .changed:
-            discardPNG(console)
             throw CLIError(.conditionFound, "'\(name)' enrolled meanwhile (through the app?): nothing stored — delete the entry just scanned from the authenticator; --force replaces their secret")
         }
     }
@@ -222,7 +223,6 @@ struct EnrollCommand: Command {
         return .mismatched
     }
 
-    /// The PNG shows a secret that was not stored: it must not be scanned later.
     private func discardPNG(_ console: Console) {
         guard let pngPath else { return }
         if unlink(pngPath) == 0 { console.note("removed \(pngPath): its secret was not stored") }

@@ -121,10 +121,10 @@ struct ForceTfaCommand: Command {
             return .ok
         }
         if action == .on {
-            var question = unenrolled.map { $0 > 0 ? "Force 2FA for all users? \($0) will be sent to 2FA setup at their next login." : "Force 2FA for all users?" } ?? ""
-            if let count = unenrolled, setupPageProblem != nil {
-                question = "Force 2FA for all users anyway? \(count) will be sent to a 2FA setup page that cannot show its QR code."
-            }
+            let count = unenrolled ?? 0
+            let question = count == 0 ? "Force 2FA for all users?"
+                : setupPageProblem == nil ? "Force 2FA for all users? \(count) will be sent to 2FA setup at their next login."
+                : "Force 2FA for all users anyway? \(count) will be sent to a 2FA setup page that cannot show its QR code."
             guard try context.confirm(question) else {
                 console.err("nothing changed")
                 return .conditionFound
