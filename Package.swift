@@ -14,6 +14,10 @@ let package = Package(
                        providers: [.apt(["libmariadb-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl",
                        providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CQREncode", pkgConfig: "libqrencode",
+                       providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
 
         // Layers, lowest first. Each imports only those below it.
         .target(name: "TCDatabase", dependencies: ["CMariaDB"]),
@@ -24,7 +28,9 @@ let package = Package(
         // adjtimex() read-only wrapper; <sys/timex.h> is not in Swift's Glibc module.
         .target(name: "CClockShim"),
         .target(name: "TCClock", dependencies: ["TCDatabase", "CClockShim"]),
-        .target(name: "TCAdminCLI", dependencies: ["TeamCal", "TCClock", "TCCrypto", "TCDatabase"]),
+        // QR codes for offline enrollment: libqrencode's symbol, drawn as text or a PNG (libpng).
+        .target(name: "TCQRCode", dependencies: ["CQREncode", "CPNG"]),
+        .target(name: "TCAdminCLI", dependencies: ["TeamCal", "TCClock", "TCCrypto", "TCDatabase", "TCQRCode"]),
         .executableTarget(name: "tcadmin", dependencies: ["TCAdminCLI", "TCCrypto"]),
 
         .target(name: "TestSupport", dependencies: ["TCDatabase", "TCClock"], path: "Tests/TestSupport"),
@@ -33,6 +39,7 @@ let package = Package(
                     resources: [.copy("Resources")]),
         .testTarget(name: "TeamCalTests", dependencies: ["TeamCal", "TestSupport"]),
         .testTarget(name: "TCClockTests", dependencies: ["TCClock", "TestSupport"]),
+        .testTarget(name: "TCQRCodeTests", dependencies: ["TCQRCode", "TestSupport"]),
         .testTarget(name: "TCAdminCLITests", dependencies: ["TCAdminCLI", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -53,6 +53,7 @@ public enum CommandRegistry {
         UnenrolledCommand.self,
         ResetTfaCommand.self,
         RestoreTfaCommand.self,
+        EnrollCommand.self,
         TestCodeCommand.self,
         VerifySecretsCommand.self,
         NTPCheckCommand.self,

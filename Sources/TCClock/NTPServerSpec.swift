@@ -13,9 +13,10 @@ public struct NTPServerSpec: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses `HOST`, `HOST:PORT`, `[IPV6]` or `[IPV6]:PORT`. A bare IPv6
-    /// literal (two or more colons, no brackets) takes the default port 123.
+    /// literal (two or more colons, no brackets) takes the default port: 123, or
+    /// `defaultPort` for other services given the same way (force-2fa's QR service).
     /// Throws `NTPServerSpecError` naming what is wrong.
-    public init(parsing text: String) throws(NTPServerSpecError) {
+    public init(parsing text: String, defaultPort: UInt16 = NTPServerSpec.defaultPort) throws(NTPServerSpecError) {
         let spec = text.trimmingWhitespace()
         var host: Substring
         var portText: Substring?
@@ -37,7 +38,7 @@ public struct NTPServerSpec: Sendable, Hashable, CustomStringConvertible {
         guard !host.contains(where: { $0 == " " || $0 == "\t" || $0 == "/" || $0 == "[" || $0 == "]" }) else {
             throw .init(text, "invalid host")
         }
-        var port = Self.defaultPort
+        var port = defaultPort
         if let portText {
             guard portText.allSatisfy({ ("0"..."9").contains($0) }),
                   let value = UInt16(portText), value > 0 else {

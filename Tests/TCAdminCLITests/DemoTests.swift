@@ -27,5 +27,7 @@ final class DemoTests: XCTestCase {
         // The steps of the built commands give the documented answers.
         XCTAssertTrue(r.stdout.contains("accepted: the code is the current one"))
         XCTAssertTrue(r.stdout.contains("rejected: the code matches 6 steps (180 s) behind this server's clock"))
+        XCTAssertTrue(r.stderr.contains("warning: this host cannot reach 127.0.0.1:9 (connection refused), where the app's setup page loads its QR code"), "the setup-page guard")
+        XCTAssertTrue(r.stdout.contains("enrolled ckent: the secret is stored\n"), "the way out: enroll offline")
     }
 }

@@ -8,6 +8,9 @@ final class ForceTfaCLITests: XCTestCase {
     var db: TestDatabase!
     var app: TestAppDir!
     var listener: SyslogListener!
+    /// A reachable stand-in for the app's online QR service (tests have no internet);
+    /// ForceTfaGuardCLITests covers an unreachable one.
+    var qrService: LoopbackListener!
     var env: [String: String] = [:]
 
     static let guardLines = """
@@ -20,7 +23,8 @@ final class ForceTfaCLITests: XCTestCase {
         db = try TestServer.shared().createDatabase([TestPaths.sql("schema-5.3.sql"), TestPaths.sql("demo-data.sql")])
         app = try TestAppDir(for: db)
         listener = try SyslogListener()
-        env = ["USER": "tester", "TCADMIN_SYSLOG_SOCKET": listener.path]
+        qrService = try LoopbackListener()
+        env = ["USER": "tester", "TCADMIN_SYSLOG_SOCKET": listener.path, "TCADMIN_QR_SERVICE": qrService.address]
         try addCacheFiles()
     }
 

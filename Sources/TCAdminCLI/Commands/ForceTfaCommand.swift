@@ -11,7 +11,11 @@ struct ForceTfaCommand: Command {
         on: users without a 2FA secret are sent to the app's 2FA setup page at their next login.
         Before turning it on, tcadmin says how many active users are not enrolled yet and asks
         for confirmation (on a terminal; --yes for scripts). The app's setup page loads its QR
-        code from an online service: on a server without internet access, enroll users first.
+        code from an online service (qr-service in the config file or TCADMIN_QR_SERVICE,
+        default api.qrserver.com:443): when users are not enrolled, tcadmin checks that this
+        host can reach it (the name resolves and a TCP connection opens within 3 s). If not,
+        it warns that those users will meet a setup page that fails and cannot log in, and
+        names the way out: enroll them here first with 'tcadmin enroll USER'.
         If the app's 2FA feature is disabled (disableTfa = 1), forcing it would send users into
         a redirect loop: tcadmin refuses unless --enable-feature switches the feature on too.
         Missing settings rows are created. Each change is recorded in the app's log (when its
@@ -97,7 +101,12 @@ struct ForceTfaCommand: Command {
             if let failure { throw failure }
             return .ok
         }
-        if let unenrolled { guardMessage(unenrolled, oidc: oidc, context) }
+        // Why the app's setup page cannot load its QR code from here, when it cannot.
+        var setupPageProblem: String?
+        if let unenrolled {
+            if unenrolled > 0 { setupPageProblem = try qrServiceProblem(context) }
+            guardMessage(unenrolled, oidc: oidc, setupPageProblem: setupPageProblem, context)
+        }
         if dryRun {
             if context.format == .text {
                 for write in plan.writes { console.out("would set \(write.name) to '\(write.to)' (\(write.from.map { "now '\(Printable.quoted($0))'" } ?? "no row yet: would create it"))") }
@@ -112,7 +121,10 @@ struct ForceTfaCommand: Command {
             return .ok
         }
         if action == .on {
-            let question = unenrolled.map { $0 > 0 ? "Force 2FA for all users? \($0) will be sent to 2FA setup at their next login." : "Force 2FA for all users?" } ?? ""
+            let count = unenrolled ?? 0
+            let question = count == 0 ? "Force 2FA for all users?"
+                : setupPageProblem == nil ? "Force 2FA for all users? \(count) will be sent to 2FA setup at their next login."
+                : "Force 2FA for all users anyway? \(count) will be sent to a 2FA setup page that cannot show its QR code."
             guard try context.confirm(question) else {
                 console.err("nothing changed")
                 return .conditionFound
@@ -140,7 +152,22 @@ struct ForceTfaCommand: Command {
         before.map { "was '\(Printable.quoted($0))'" } ?? "row created"
     }
 
-    private func guardMessage(_ count: Int, oidc: Bool, _ context: Context) {
+    /// Checks that this host reaches the QR service the app's setup page needs; nil when it
+    /// does, else what fails ("api.qrserver.com:443 (cannot resolve ...)").
+    private func qrServiceProblem(_ context: Context) throws -> String? {
+        let text = context.configuration.qrService
+        let probe: ServiceProbe
+        do { probe = try ServiceProbe(parsing: text) } catch {
+            throw CLIError(.configuration, "qr-service '\(Printable.quoted(text))': \(error.problem) — give HOST:PORT (qr-service in the config file, or TCADMIN_QR_SERVICE)")
+        }
+        context.console.detail("checking that this host reaches the QR service \(probe.description)")
+        switch probe.run(timeout: 3) {
+        case .reachable: return nil
+        case .unreachable(let reason): return "\(probe.description) (\(reason))"
+        }
+    }
+
+    private func guardMessage(_ count: Int, oidc: Bool, setupPageProblem: String?, _ context: Context) {
         let console = context.console
         if oidc {
             console.note("OIDC is on: local 2FA applies only to the admin account; other users' 2FA is managed by the identity provider")
@@ -151,7 +178,12 @@ struct ForceTfaCommand: Command {
         }
         let who = oidc ? "the admin account is not enrolled and will be" : "\(count) active user\(count == 1 ? " is" : "s are") not enrolled and will be"
         console.warning("\(who) sent to 2FA setup at the next login (list: tcadmin unenrolled)")
-        console.note("the app's setup page loads its QR code from an online service; on a server without internet access, enroll users first")
+        if let problem = setupPageProblem {
+            let them = oidc ? "the admin account" : count == 1 ? "that user" : "those users"
+            console.warning("this host cannot reach \(problem), where the app's setup page loads its QR code: the page will fail with an error and \(them) cannot log in — enroll \(oidc ? "it" : "them") here first with 'tcadmin enroll USER' (a QR code on this terminal, or --png FILE)")
+        } else {
+            console.note("the app's setup page loads its QR code from an online service; on a server without internet access, enroll users first")
+        }
     }
 
     /// Deletes the app's cache files so it reads the new settings now. A failure is
