@@ -51,6 +51,7 @@ public enum CommandRegistry {
         StatusCommand.self,
         TestCodeCommand.self,
         VerifySecretsCommand.self,
+        MigrateSecretsCommand.self,
     ]
 
     public static func find(_ name: String) -> (any Command.Type)? {
