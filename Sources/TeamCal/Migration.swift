@@ -253,89 +253,94 @@ public final class SecretMigration {
 
     // MARK: Running
 
-    private struct Item {
-        let id: Int64
-        let username: String
-        let old: String
-        let new: String
-    }
-
-    /// Migrates every row in scope that is not in the target format yet. The journal must be
-    /// open, with this run's header appended; batches are numbered from `firstBatch`.
-    public func run(journal: JournalWriter, run: String, firstBatch: Int = 1, pause: Double = 0,
+    /// Migrates every row in scope that is not in the target format yet, appending to the
+    /// journal at `journalPath` (opened, with this run's header synced, by the caller; the
+    /// caller does not write to it until this returns). Batches are numbered from `firstBatch`.
+    ///
+    /// Two threads: this one reads each batch (keyset pagination), decrypts, encrypts, verifies
+    /// and encodes its journal records; a writer with its own connection syncs the records and
+    /// only then runs the batch's compare-and-set UPDATE and confirms it. At most two batches
+    /// wait between them, so memory does not grow with the table.
+    public func run(journalPath: String, run: String, firstBatch: Int = 1, pause: Double = 0,
                     progress: (MigrationProgress) -> Void = { _ in }) throws -> MigrationResult {
-        var result = MigrationResult()
         let started = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 }
-        var batchNumber = firstBatch
-        var items: [Item] = []
-        items.reserveCapacity(batchSize)
-        var migratedSoFar = 0
-        var changedSoFar = 0
+        let channel = BatchChannel(capacity: 2)
+        let state = WriterState()
+        MigrationWriter(options: db.connection.options, prefix: db.schema.prefix, journalPath: journalPath, run: run,
+                        batchSize: batchSize, pause: pause, lockName: MigrationLock(db: db).writerName).start(channel, state)
 
-        for table in tables {
-            var tableResult = MigrationResult.TableResult(table: table)
-            let select = try db.connection.prepare(selectSQL(table))
-            var cursor: Int64 = 0
-            while true {
-                items.removeAll(keepingCapacity: true)
-                var seen = 0
-                try select.query([Value.int(cursor), Value.int(Int64(batchSize))]) { row in
-                    seen += 1
-                    let id = row.int(0) ?? cursor
-                    cursor = id
-                    let verdict = try row.withBytes(2) { try self.verdict($0) }
-                    self.count(verdict, into: &tableResult.counts)
-                    guard case let .candidate(secret, _) = verdict else { return }
-                    let new = try self.target.encryptV2(secret)
-                    // The value written must give back the very same secret.
-                    guard case let .decrypted(.v2, check) = try self.target.classify(new), check == secret else {
-                        throw MigrationError.verificationFailed(table: table, id: id)
+        var found: [String: MigrationCounts] = [:]
+        var batchNumber = firstBatch
+        var readFailure: (any Error)?
+        var writerStopped = false
+        do {
+            tables: for table in tables {
+                var counts = MigrationCounts()
+                defer { found[table] = counts }
+                let select = try db.connection.prepare(selectSQL(table))
+                var cursor: Int64 = 0
+                while true {
+                    if state.counts.withLock({ $0.failure != nil }) {
+                        writerStopped = true
+                        break tables
                     }
-                    items.append(Item(id: id, username: row.string(1) ?? "", old: row.string(2) ?? "", new: new))
-                }
-                if !items.isEmpty {
-                    // Journal first, durably; only then the database.
-                    journal.append(.batch(run: run, number: batchNumber, table: table, rows: items.count))
-                    for item in items {
-                        journal.appendRow(table: table, id: item.id, username: item.username, old: item.old, new: item.new)
-                    }
-                    try journal.sync()
-                    let affected = try cas.apply(table: table, items.map { ($0.id, $0.old, $0.new) })
-                    var applied = items.count
-                    if affected != UInt64(items.count) {
-                        // Some rows did not take: find out which, and never write them.
-                        let values = try cas.currentValues(table: table, ids: items.map(\.id))
-                        applied = 0
-                        for item in items {
-                            if sameBytes(values[item.id], item.new) {
-                                applied += 1
-                            } else {
-                                journal.append(.void(table: table, id: item.id, new: item.new))
-                                tableResult.changed += 1
-                                if result.changedRows.count < Self.listLimit {
-                                    result.changedRows.append(ChangedRow(table: table, id: item.id, username: item.username))
-                                }
-                            }
+                    var items: [PreparedBatch.Item] = []
+                    items.reserveCapacity(batchSize)
+                    var seen = 0
+                    try select.query([Value.int(cursor), Value.int(Int64(batchSize))]) { row in
+                        seen += 1
+                        let id = row.int(0) ?? cursor
+                        cursor = id
+                        let verdict = try row.withBytes(2) { try self.verdict($0) }
+                        self.count(verdict, into: &counts)
+                        guard case let .candidate(secret, _) = verdict else { return }
+                        let new = try self.target.encryptV2(secret)
+                        // The value written must give back the very same secret.
+                        guard case let .decrypted(.v2, check) = try self.target.classify(new), check == secret else {
+                            throw MigrationError.verificationFailed(table: table, id: id)
                         }
+                        items.append(PreparedBatch.Item(id: id, username: row.string(1) ?? "", old: row.string(2) ?? "", new: new))
                     }
-                    journal.append(.committed(run: run, number: batchNumber, applied: applied, notApplied: items.count - applied))
-                    tableResult.migrated += applied
-                    migratedSoFar += applied
-                    changedSoFar = result.changed + tableResult.changed
-                    result.batches += 1
-                    batchNumber += 1
-                    progress(MigrationProgress(migrated: migratedSoFar, changed: changedSoFar, seconds: elapsed()))
+                    if !items.isEmpty {
+                        var records: [UInt8] = []
+                        records.reserveCapacity(items.count * 220 + 64)
+                        JournalCodec.encode(.batch(run: run, number: batchNumber, table: table, rows: items.count), into: &records)
+                        for item in items {
+                            JournalCodec.encodeRow(table: table, id: item.id, username: item.username, old: item.old,
+                                                   new: item.new, into: &records)
+                        }
+                        channel.send(.batch(PreparedBatch(number: batchNumber, table: table, items: items, records: records)))
+                        batchNumber += 1
+                        let (migrated, changed) = state.counts.withLock { ($0.totalMigrated, $0.totalChanged) }
+                        progress(MigrationProgress(migrated: migrated, changed: changed, seconds: elapsed()))
+                    }
+                    if seen < batchSize { break }
                 }
-                if seen < batchSize { break }
-                if pause > 0 && !items.isEmpty { Thread.sleep(forTimeInterval: pause) }
             }
-            result.tables.append(tableResult)
+        } catch {
+            readFailure = error
+            state.counts.withLock { $0.abandoned = true }
         }
-        journal.append(.end(run: run, migrated: result.migrated, changed: result.changed,
-                            undecryptable: result.undecryptable, time: JournalWriter.timestamp()))
-        try journal.sync()
+        let undecryptable = found.values.reduce(0) { $0 + $1.undecryptable }
+        channel.send(.finish(complete: readFailure == nil && !writerStopped, undecryptable: undecryptable))
+        state.done.wait()
+        let written = state.counts.withLock { $0 }
+        if let failure = written.failure { throw failure }
+        if let readFailure { throw readFailure }
+
+        var result = MigrationResult()
+        for table in tables {
+            var t = MigrationResult.TableResult(table: table)
+            t.counts = found[table] ?? MigrationCounts()
+            t.migrated = written.migrated[table] ?? 0
+            t.changed = written.changed[table] ?? 0
+            result.tables.append(t)
+        }
+        result.changedRows = written.changedRows
+        result.batches = written.batches
         result.seconds = elapsed()
+        progress(MigrationProgress(migrated: result.migrated, changed: result.changed, seconds: result.seconds))
         return result
     }
 
@@ -359,25 +364,38 @@ public struct MigrationLock {
 
     /// Takes the lock without waiting; throws `MigrationError.lockHeld` when it is taken.
     public func acquire() throws {
-        let result = try db.connection.scalar("SELECT GET_LOCK(\(Self.expression), 0)", arguments)
+        let result = try db.connection.scalar("SELECT GET_LOCK(\(Self.expression), 0)", arguments(name))
         guard result == "1" else { throw MigrationError.lockHeld(connection: try holder()) }
+        // A run whose first connection was lost may still be writing its last batch.
+        if let writer = try db.connection.scalar("SELECT IS_USED_LOCK(\(Self.expression))", arguments(writerName)).flatMap({ Int64($0) }) {
+            release()
+            throw MigrationError.lockHeld(connection: writer)
+        }
     }
 
     public func release() {
-        _ = try? db.connection.scalar("SELECT RELEASE_LOCK(\(Self.expression))", arguments)
+        _ = try? db.connection.scalar("SELECT RELEASE_LOCK(\(Self.expression))", arguments(name))
     }
 
-    /// The connection id holding the lock, or nil when it is free.
+    /// The connection id holding the lock (or a running migration's writer), or nil when free.
     public func holder() throws -> Int64? {
-        try db.connection.scalar("SELECT IS_USED_LOCK(\(Self.expression))", arguments).flatMap { Int64($0) }
+        for lock in [name, writerName] {
+            if let id = try db.connection.scalar("SELECT IS_USED_LOCK(\(Self.expression))", arguments(lock)).flatMap({ Int64($0) }) {
+                return id
+            }
+        }
+        return nil
     }
 
     /// The lock's name, e.g. `tcadmin-migrate:teamcal.tcneo_`.
     public var name: String { "tcadmin-migrate:\(db.schema.database).\(db.schema.prefix)" }
 
+    /// The lock the writing connection of a running migration holds.
+    public var writerName: String { name + ":writer" }
+
     /// Lock names are at most 64 characters: a longer one is hashed.
-    private static let expression = "IF(CHAR_LENGTH(?) <= 64, ?, CONCAT('tcadmin-migrate:', LEFT(SHA2(?, 256), 48)))"
-    private var arguments: [any ValueConvertible] { [name, name, name] }
+    static let expression = "IF(CHAR_LENGTH(?) <= 64, ?, CONCAT('tcadmin-migrate:', LEFT(SHA2(?, 256), 48)))"
+    private func arguments(_ lock: String) -> [any ValueConvertible] { [lock, lock, lock] }
 }
 
 /// A lower-case hexadecimal digit for 0...15.

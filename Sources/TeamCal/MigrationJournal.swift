@@ -156,6 +156,11 @@ public final class JournalWriter {
         JournalCodec.encodeRow(table: table, id: id, username: username, old: old, new: new, into: &buffer)
     }
 
+    /// Records encoded elsewhere with `JournalCodec` (by the thread that reads the batch).
+    func appendEncoded(_ bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+    }
+
     /// Writes everything appended so far and waits until it is on disk.
     public func sync() throws(JournalError) {
         if !buffer.isEmpty {

@@ -214,7 +214,8 @@ final class SecretMigrationTests: XCTestCase {
         writer.append(.header(JournalHeader(job: scan?.header?.job ?? "job", run: run, mode: migration.mode,
                                             database: tc.schema.database, prefix: tc.schema.prefix, started: "t")))
         if let open = scan?.openBatch { _ = try migration.reconcile(open, journal: writer) }
-        return try migration.run(journal: writer, run: run)
+        try writer.sync()
+        return try migration.run(journalPath: journal, run: run)
     }
 
     func rollback(_ tc: TeamCalDatabase, journal: String, dryRun: Bool = false) throws -> RollbackOutcome {
@@ -353,7 +354,8 @@ final class SecretMigrationTests: XCTestCase {
         let settled = try migration.reconcile(scan.openBatch!, journal: resumed)
         XCTAssertEqual([settled.applied, settled.voided], [2, 2])
         resumed.append(.header(JournalHeader(job: "job", run: "r2", mode: .migrate, database: db.name, prefix: "tcneo_", started: "t")))
-        let result = try migration.run(journal: resumed, run: "r2")
+        try resumed.sync()
+        let result = try migration.run(journalPath: journal, run: "r2")
         XCTAssertEqual(result.migrated, 8)
         XCTAssertEqual(result.tables[0].counts.target, 2)
         for (user, classification) in try decrypted(db, key: key) {

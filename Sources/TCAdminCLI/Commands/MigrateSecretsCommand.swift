@@ -227,7 +227,7 @@ struct MigrateSecretsCommand: Command {
             }
             var lastShown = 0.0
             let expected = max(total.toMigrate, 1)
-            result = try migration.run(journal: writer, run: runID, pause: pause) { p in
+            result = try migration.run(journalPath: path, run: runID, pause: pause) { p in
                 guard p.seconds - lastShown >= 0.1 else { return }
                 lastShown = p.seconds
                 let rate = Double(p.migrated) / max(p.seconds, 0.001)
