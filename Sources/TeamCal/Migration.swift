@@ -182,13 +182,6 @@ public final class SecretMigration {
         }
     }
 
-    /// Keyset pagination by id: each page is a short query, so a busy app is never held
-    /// up by a table lock for long (MyISAM locks the table for each statement). The primary
-    /// key is forced: the optimizer would otherwise pick the `option` index and sort.
-    private func selectSQL(_ table: String) -> String {
-        "SELECT id, username, value FROM \(db.table(table)) FORCE INDEX (PRIMARY) WHERE id > ? AND `option` = 'secret' ORDER BY id LIMIT ?"
-    }
-
     // MARK: Plan
 
     /// Classifies every secret in scope; writes nothing.
@@ -196,22 +189,15 @@ public final class SecretMigration {
         var survey = MigrationSurvey()
         for table in tables {
             var counts = MigrationCounts()
-            let select = try db.connection.prepare(selectSQL(table))
-            var cursor: Int64 = 0
-            while true {
-                var seen = 0
-                try select.query([Value.int(cursor), Value.int(Int64(pageSize))]) { row in
-                    seen += 1
-                    cursor = row.int(0) ?? cursor
-                    let verdict = try row.withBytes(2) { try self.verdict($0) }
-                    self.count(verdict, into: &counts)
-                    if case let .undecryptable(format, reason) = verdict, survey.undecryptable.count < Self.listLimit {
-                        survey.undecryptable.append(SecretCensus.Undecryptable(
-                            table: table, id: cursor, username: row.string(1) ?? "", format: format, reason: reason))
-                    }
+            let pager = try SecretPager(db: db, table: table, pageSize: pageSize)
+            while try pager.nextPage({ row in
+                let verdict = try row.withBytes(2) { try self.verdict($0) }
+                self.count(verdict, into: &counts)
+                if case let .undecryptable(format, reason) = verdict, survey.undecryptable.count < Self.listLimit {
+                    survey.undecryptable.append(SecretCensus.Undecryptable(
+                        table: table, id: row.int(0) ?? 0, username: row.string(1) ?? "", format: format, reason: reason))
                 }
-                if seen < pageSize { break }
-            }
+            }) > 0 {}
             survey.tables.append((table, counts))
         }
         return survey
@@ -278,8 +264,7 @@ public final class SecretMigration {
             tables: for table in tables {
                 var counts = MigrationCounts()
                 defer { found[table] = counts }
-                let select = try db.connection.prepare(selectSQL(table))
-                var cursor: Int64 = 0
+                let pager = try SecretPager(db: db, table: table, pageSize: batchSize)
                 while true {
                     if state.counts.withLock({ $0.failure != nil }) {
                         writerStopped = true
@@ -287,11 +272,8 @@ public final class SecretMigration {
                     }
                     var items: [PreparedBatch.Item] = []
                     items.reserveCapacity(batchSize)
-                    var seen = 0
-                    try select.query([Value.int(cursor), Value.int(Int64(batchSize))]) { row in
-                        seen += 1
-                        let id = row.int(0) ?? cursor
-                        cursor = id
+                    let seen = try pager.nextPage { row in
+                        let id = row.int(0) ?? 0
                         let verdict = try row.withBytes(2) { try self.verdict($0) }
                         self.count(verdict, into: &counts)
                         guard case let .candidate(secret, _) = verdict else { return }
@@ -315,7 +297,7 @@ public final class SecretMigration {
                         let (migrated, changed) = state.counts.withLock { ($0.totalMigrated, $0.totalChanged) }
                         progress(MigrationProgress(migrated: migrated, changed: changed, seconds: elapsed()))
                     }
-                    if seen < batchSize { break }
+                    if seen == 0 { break }
                 }
             }
         } catch {

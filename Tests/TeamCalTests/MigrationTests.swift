@@ -292,7 +292,7 @@ final class SecretMigrationTests: XCTestCase {
         let journal = dir + "/j.journal"
         let result = try migrate(tc, journal: journal, newKey: newKey, batchSize: 3)
         XCTAssertEqual(result.migrated, 6, "2 legacy and 4 v2 rows")
-        XCTAssertEqual(result.batches, 4, "batches of 3 rows read, with 3, 1, 1 and 1 to write")
+        XCTAssertEqual(result.batches, 2, "pages of 3 rows in username order: admin asmith bwayne | corrupt dprince ezero | jdoe mixedcase müller | wrongkey")
         let underNew = try decrypted(db, key: newKey)
         let underOld = try decrypted(db, key: key)
         for (user, vector) in [("jdoe", 0), ("asmith", 1), ("bwayne", 2), ("müller", 3), ("admin", 4), ("mixedcase", 5)] {
@@ -483,4 +483,38 @@ final class WriterState: Sendable {
     let stop = Atomic<Bool>(false)
     let written = Mutex<[String: String]>([:])
     let failure = Mutex<String?>(nil)
+}
+
+/// Paging: every secret row exactly once, along the app's index or by primary key.
+final class SecretPagerTests: XCTestCase {
+    func ids(_ tc: TeamCalDatabase, pageSize: Int) throws -> (ids: [Int64], byIndex: Bool) {
+        let pager = try SecretPager(db: tc, table: "user_option", pageSize: pageSize)
+        var ids: [Int64] = []
+        while try pager.nextPage({ ids.append($0.int(0)!) }) > 0 {}
+        return (ids, pager.usesUsernameIndex)
+    }
+
+    func testEverySecretRowOnceWithOrWithoutTheIndex() throws {
+        let db = try TestServer.shared().createDatabase([TestPaths.sql("schema-5.3.sql"), TestPaths.sql("demo-data.sql")])
+        // Names that sort and compare in interesting ways under utf8_general_ci, and rows the app cannot reach.
+        try db.sql("""
+            INSERT INTO tcneo_user_option (username, `option`, value) VALUES
+              ('Zoë', 'secret', 'a'), ('zoe2', 'secret', 'b'), ('ÄRGER', 'secret', 'c'), ('trail ', 'secret', 'd'),
+              (NULL, 'secret', 'e'), (NULL, 'secret', 'f'), ('x\\'; DROP TABLE y; --', 'secret', 'g'), ('Zoë', 'avatar', 'h')
+            """)
+        let expected = Set(try db.sql("SELECT id FROM tcneo_user_option WHERE `option` = 'secret'").split(separator: "\n").map { Int64($0)! })
+        XCTAssertEqual(expected.count, 17)
+        let tc = try TeamCalDatabase(connection: try db.connect(), prefix: "tcneo_")
+        for pageSize in [1, 2, 3, 1000] {
+            let (ids, byIndex) = try ids(tc, pageSize: pageSize)
+            XCTAssertTrue(byIndex)
+            XCTAssertEqual(ids.count, expected.count, "page size \(pageSize)")
+            XCTAssertEqual(Set(ids), expected, "page size \(pageSize)")
+        }
+        try db.sql("ALTER TABLE tcneo_user_option DROP INDEX uk_username_option")
+        let plain = try TeamCalDatabase(connection: try db.connect(), prefix: "tcneo_")
+        let (ids, byIndex) = try ids(plain, pageSize: 4)
+        XCTAssertFalse(byIndex)
+        XCTAssertEqual(ids, expected.sorted())
+    }
 }
