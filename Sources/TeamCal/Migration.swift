@@ -185,19 +185,26 @@ public final class SecretMigration {
     // MARK: Plan
 
     /// Classifies every secret in scope; writes nothing.
-    public func survey(pageSize: Int = 10_000) throws -> MigrationSurvey {
+    /// `progress` gets the number of rows read so far after each page.
+    public func survey(pageSize: Int = 10_000, progress: (Int) -> Void = { _ in }) throws -> MigrationSurvey {
         var survey = MigrationSurvey()
+        var read = 0
         for table in tables {
             var counts = MigrationCounts()
             let pager = try SecretPager(db: db, table: table, pageSize: pageSize)
-            while try pager.nextPage({ row in
-                let verdict = try row.withBytes(2) { try self.verdict($0) }
-                self.count(verdict, into: &counts)
-                if case let .undecryptable(format, reason) = verdict, survey.undecryptable.count < Self.listLimit {
-                    survey.undecryptable.append(SecretCensus.Undecryptable(
-                        table: table, id: row.int(0) ?? 0, username: row.string(1) ?? "", format: format, reason: reason))
+            while true {
+                let seen = try pager.nextPage { row in
+                    let verdict = try row.withBytes(2) { try self.verdict($0) }
+                    self.count(verdict, into: &counts)
+                    if case let .undecryptable(format, reason) = verdict, survey.undecryptable.count < Self.listLimit {
+                        survey.undecryptable.append(SecretCensus.Undecryptable(
+                            table: table, id: row.int(0) ?? 0, username: row.string(1) ?? "", format: format, reason: reason))
+                    }
                 }
-            }) > 0 {}
+                if seen == 0 { break }
+                read += seen
+                progress(read)
+            }
             survey.tables.append((table, counts))
         }
         return survey

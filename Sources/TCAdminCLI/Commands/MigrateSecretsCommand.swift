@@ -155,7 +155,8 @@ struct MigrateSecretsCommand: Command {
         }
         defer { if execute { lock.release() } }
 
-        let survey = try migration.survey()
+        let survey = try migration.survey { read in console.progress("planning: \(read) secret rows classified") }
+        console.endProgress()
         let total = survey.total
         guard survey.provesKey else {
             throw CLIError(.configuration, "the installation key does not decrypt any stored secret (\(total.enrolled) enrolled, none decrypt) — check --app-dir, --key-file or TCADMIN_APP_KEY; nothing was written")
@@ -232,8 +233,8 @@ struct MigrateSecretsCommand: Command {
                 lastShown = p.seconds
                 let rate = Double(p.migrated) / max(p.seconds, 0.001)
                 let left = max(expected - p.migrated, 0)
-                let eta = rate > 0 ? Int((Double(left) / rate).rounded(.up)) : 0
-                console.progress("migrated \(p.migrated)/\(expected) secrets, \(Int(rate)) secrets/s, ETA \(eta) s" +
+                let eta = rate > 0 ? "\(Int((Double(left) / rate).rounded(.up))) s" : "…"
+                console.progress("migrated \(p.migrated)/\(expected) secrets, \(Int(rate)) secrets/s, ETA \(eta)" +
                                  (p.changed > 0 ? ", \(p.changed) changed meanwhile" : ""))
             }
         } catch let error as DatabaseError where error.category == .unavailable || error.category == .tls {
