@@ -252,9 +252,16 @@ final class MigrateSecretsCLITests: XCTestCase {
         let underOld = try TCAdminBinary.run(db.cliArguments + ["verify-secrets", "--format", "json"], environment: environment(db))
         let oldCounts = (try JSONSerialization.jsonObject(with: Data(underOld.stdout.utf8)) as! [String: Any])["counts"] as! [String: Int]
         XCTAssertEqual([oldCounts["v2"], oldCounts["undecryptable"]], [0, 8])
-        // The same re-key again finds everything done; a plain migration must not resume a re-key job.
+        // The same re-key again finds everything done.
         r = try run(db, ["--new-key-file", fresh, "--execute", "--yes", "--journal", journal])
         XCTAssertTrue(r.stdout.contains("nothing to migrate: every secret that decrypts is already v2 under the new key"), r.stdout)
+        // An interrupted re-key (its end record missing) is not resumed by a plain migration.
+        let interrupted = dir + "/interrupted.journal"
+        let lines = try String(contentsOfFile: journal, encoding: .utf8).split(separator: "\n").filter { !$0.hasPrefix("E\t") }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: interrupted, atomically: true, encoding: .utf8)
+        r = try run(db, ["--execute", "--yes", "--journal", interrupted])
+        XCTAssertEqual(r.status, 65)
+        XCTAssertTrue(r.stderr.contains("holds an interrupted re-key"), r.stderr)
 
         r = try run(db, ["--rollback", "--journal", journal, "--execute", "--yes"])
         XCTAssertEqual(r.status, 0, r.stderr)
