@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TCCrypto
 import TCDatabase
 
@@ -110,15 +111,17 @@ public enum MigrationError: Error, Sendable {
 }
 
 /// Migrates the stored 2FA secrets of a TeamCal Neo database in batches, safely on MyISAM
-/// (no transactions): per batch, read by keyset pagination, decrypt, encrypt v2 with a fresh
+/// (no transactions): per batch, read a page (`SecretPager`), decrypt, encrypt v2 with a fresh
 /// IV, verify, journal (synced) — then one compare-and-set UPDATE for the whole batch, which
 /// writes a row only if it still holds the value that was read; then confirm what took.
 ///
-/// Not Sendable: it owns prepared statements of one connection and the codecs.
+/// Not Sendable: it owns prepared statements of its connection and the codecs. `run` starts
+/// a writer thread of its own, with its own connection.
 public final class SecretMigration {
     public static let defaultBatchSize = 1000
-    /// Three placeholders a row; MariaDB allows 65,535 in one statement.
-    public static let maximumBatchSize = 20_000
+    /// The compare-and-set UPDATE binds up to four values a row (on servers without
+    /// JSON_TABLE); MariaDB allows 65,535 in one statement.
+    public static let maximumBatchSize = 16_000
     /// At most this many undecryptable or changed rows are kept for the report.
     public static let listLimit = 1000
 

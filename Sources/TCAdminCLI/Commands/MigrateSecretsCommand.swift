@@ -30,12 +30,13 @@ struct MigrateSecretsCommand: Command {
         the command stops with exit 78. With --execute it takes a database advisory lock
         (a second migration exits 75), checks that the account may write (77), asks for
         confirmation on a terminal (--yes for scripts), then works in batches of --batch-size
-        rows by id (keyset pagination; --sleep S pauses between batches for a busy server):
-        decrypt, encrypt v2 with a fresh IV, check that the new value decrypts to the same
-        secret, append old and new stored values (never a plain secret) to the journal and
-        fsync it, and only then one compare-and-set UPDATE for the batch: a row is written only
-        if it still holds the value that was read. Rows that changed meanwhile (a user who
-        re-enrolled) are never overwritten; they are listed and the exit status is 1.
+        rows, each read by one short query along the app's (username, option) index (--sleep S
+        pauses between batches for a busy server): decrypt, encrypt v2 with a fresh IV, check
+        that the new value decrypts to the same secret, append old and new stored values (never
+        a plain secret) to the journal and fsync it, and only then one compare-and-set UPDATE
+        for the batch, from a second connection while the next batch is prepared: a row is
+        written only if it still holds the value that was read. Rows that changed meanwhile (a
+        user who re-enrolled) are never overwritten; they are listed and the exit status is 1.
 
         Interrupted (kill -9, lost connection: exit 69, full disk: exit 73)? Run the same
         command again: rows already in the target format are skipped, and the batch that was
@@ -76,7 +77,7 @@ struct MigrateSecretsCommand: Command {
         """
     static let options: [OptionSpec] = [
         .flag("execute", "write: without it, only the plan is printed"),
-        .value("batch-size", "N", "rows per batch (1 to 20000)", default: "1000"),
+        .value("batch-size", "N", "rows per batch (1 to \(SecretMigration.maximumBatchSize))", default: "\(SecretMigration.defaultBatchSize)"),
         .value("sleep", "S", "seconds to pause between batches, to spare a busy server", default: "0"),
         .value("journal", "FILE", "journal of old and new values (default: in the state dir)", completion: .file),
         .value("new-key-file", "F", "re-encrypt everything under the new installation key on F's first line", completion: .file),
