@@ -461,9 +461,15 @@ final class CompareAndSet {
             }
         }
         guard !batch.isEmpty else { return affected }
-        let statement = try prepared(table: table, count: batch.count)
+        // Statements come in a few sizes (powers of two up to the batch size), padded with the
+        // last id (repeats in IN are harmless) and, in the UNION form, rows of id -1: a page
+        // with some rows already migrated must not cost a new prepare.
+        var size = 1
+        while size < batch.count { size *= 2 }
+        size = min(size, max(batchSize, batch.count))
+        let statement = try prepared(table: table, count: size)
         var values: [Value] = []
-        values.reserveCapacity(batch.count * (form == .jsonTable ? 1 : 4) + 1)
+        values.reserveCapacity(size * (form == .jsonTable ? 1 : 4) + 1)
         switch form {
         case .jsonTable:
             json.removeAll(keepingCapacity: true)
@@ -486,8 +492,14 @@ final class CompareAndSet {
                 values.append(.text(expected))
                 values.append(.text(replacement))
             }
+            for _ in batch.count..<size {
+                values.append(.int(-1))
+                values.append(.text(""))
+                values.append(.text(""))
+            }
         }
         for (id, _, _) in batch { values.append(.int(id)) }
+        for _ in batch.count..<size { values.append(.int(batch[batch.count - 1].0)) }
         return affected + (try statement.execute(values))
     }
 
@@ -517,9 +529,7 @@ final class CompareAndSet {
             prepared = try db.connection.prepare(sql(table: table, count: count, form: form))
         }
         let statement = prepared!
-        // Keep the full-batch statement and the latest short one (a table's last batch is short).
-        statements[table, default: [:]] = statements[table, default: [:]].filter { $0.key == batchSize }
-        statements[table]![count] = statement
+        statements[table, default: [:]][count] = statement
         return statement
     }
 

@@ -385,13 +385,19 @@ final class SecretMigrationTests: XCTestCase {
         XCTAssertEqual(try rollback(tc, journal: journal).restored, 20)
         XCTAssertEqual(try db.secretValues(), original)
 
-        // The form for servers without JSON_TABLE does the same.
-        let cas = CompareAndSet(db: tc, batchSize: 3)
-        cas.form = .unionAll
-        let rows: [(Int64, String, String)] = [(1, original["u1"]!, "v2:one"), (2, "not-the-value", "v2:two"), (3, original["u3"]!, "v2:three")]
-        XCTAssertEqual(try cas.apply(table: "user_option", rows), 2)
-        let values = try db.secretValues()
-        XCTAssertEqual([values["u1"], values["u2"], values["u3"]], ["v2:one", original["u2"], "v2:three"])
+        // Both forms (JSON_TABLE, and UNION ALL for servers without it), with batches padded
+        // up to the statement's size (3 rows in a statement for 4).
+        for form in [CompareAndSet.Form.unionAll, .jsonTable] {
+            let cas = CompareAndSet(db: tc, batchSize: 5)
+            cas.form = form
+            let now = try db.secretValues()
+            let rows: [(Int64, String, String)] = [(1, now["u1"]!, "v2:one\(form)"), (2, "not-the-value", "v2:two"),
+                                                   (3, now["u3"]!, "v2:three\(form)")]
+            XCTAssertEqual(try cas.apply(table: "user_option", rows), 2, "\(form)")
+            let values = try db.secretValues()
+            XCTAssertEqual([values["u1"], values["u2"], values["u3"], values["u4"]],
+                           ["v2:one\(form)", now["u2"], "v2:three\(form)", now["u4"]], "\(form)")
+        }
     }
 
     func testAdvisoryLockKeepsASecondRunOut() throws {
