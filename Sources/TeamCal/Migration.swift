@@ -556,11 +556,15 @@ final class CompareAndSet {
 
     static func appendJSONString(_ text: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        let utf8 = text.utf8
-        if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            out.append(contentsOf: utf8)
-        } else {
-            for b in utf8 {
+        var text = text
+        text.withUTF8 { bytes in
+            var plain = true
+            for b in bytes where b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { plain = false; break }
+            if plain {
+                out.append(contentsOf: bytes)
+                return
+            }
+            for b in bytes {
                 switch b {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"):
                     out.append(UInt8(ascii: "\\"))

@@ -494,19 +494,24 @@ enum JournalCodec {
     }
 
     private static func field(_ text: String, _ out: inout [UInt8]) {
-        out.append(tab)
-        let utf8 = text.utf8
-        if !utf8.contains(where: { $0 <= 0x20 || $0 >= 0x7F || $0 == 0x25 }) {
-            out.append(contentsOf: utf8)
-            return
-        }
-        for b in utf8 {
-            if b <= 0x20 || b >= 0x7F || b == 0x25 {
-                out.append(0x25)
-                out.append(hexDigit(b >> 4))
-                out.append(hexDigit(b & 0x0F))
-            } else {
-                out.append(b)
+        out.append(0x09)
+        var text = text
+        text.withUTF8 { bytes in
+            // Stored values are base64: almost always nothing to escape.
+            var plain = true
+            for b in bytes where b <= 0x20 || b >= 0x7F || b == 0x25 { plain = false; break }
+            if plain {
+                out.append(contentsOf: bytes)
+                return
+            }
+            for b in bytes {
+                if b <= 0x20 || b >= 0x7F || b == 0x25 {
+                    out.append(0x25)
+                    out.append(hexDigit(b >> 4))
+                    out.append(hexDigit(b & 0x0F))
+                } else {
+                    out.append(b)
+                }
             }
         }
     }
