@@ -306,9 +306,14 @@ public struct JournalScan: Sendable {
             if header == nil { header = h }
             runs += 1
             state = .interrupted
-            openBatch = nil
+            // An open batch stays open: a resumed run settles it before writing its header,
+            // so a run that died before doing so left it for the next one.
         case let .batch(run, number, table, rows):
             guard header != nil else { throw .corrupt(path: path, line: line, reason: "a batch before any header") }
+            // A batch's confirmation is synced with the next batch's records, never after them.
+            if let open = openBatch {
+                throw .corrupt(path: path, line: line, reason: "batch \(number) begins before batch \(open.number) was confirmed")
+            }
             guard rows >= 0, rows <= SecretMigration.maximumBatchSize else {
                 throw .corrupt(path: path, line: line, reason: "a batch of \(rows) rows")
             }

@@ -118,6 +118,28 @@ final class MigrationJournalTests: XCTestCase {
         XCTAssertNil(again.openBatch)
     }
 
+    func testAnOpenBatchOutlivesARunThatDiedBeforeSettlingIt() throws {
+        let path = dir + "/j.journal"
+        let writer = try JournalWriter(path: path)
+        writer.append(.header(header("r1")))
+        writer.append(.batch(run: "r1", number: 1, table: "user_option", rows: 1))
+        writer.appendRow(table: "user_option", id: 1, username: "a", old: "o1", new: "n1")
+        // A header after an unconfirmed batch does not close it.
+        writer.append(.header(header("r2")))
+        try writer.sync()
+        let scan = try JournalScan.read(path)
+        XCTAssertEqual(scan.runs, 2)
+        XCTAssertEqual(scan.openBatch?.run, "r1")
+        XCTAssertEqual(scan.openBatch?.rows.map(\.id), [1])
+        // A batch beginning while another is unconfirmed cannot come from tcadmin.
+        writer.append(.batch(run: "r2", number: 1, table: "user_option", rows: 1))
+        try writer.sync()
+        XCTAssertThrowsError(try JournalScan.read(path)) { error in
+            guard case JournalError.corrupt(_, 5, let reason)? = error as? JournalError else { return XCTFail("\(error)") }
+            XCTAssertEqual(reason, "batch 1 begins before batch 1 was confirmed")
+        }
+    }
+
     func testDamageInTheMiddleIsRefused() throws {
         let path = dir + "/j.journal"
         let writer = try JournalWriter(path: path)
@@ -211,9 +233,9 @@ final class SecretMigrationTests: XCTestCase {
         let scan = JournalScan.exists(journal) ? try JournalScan.read(journal) : nil
         let writer = try JournalWriter(path: journal, truncatingTo: scan?.goodLength ?? 0)
         let run = JournalWriter.newIdentifier()
+        if let open = scan?.openBatch { _ = try migration.reconcile(open, journal: writer) }
         writer.append(.header(JournalHeader(job: scan?.header?.job ?? "job", run: run, mode: migration.mode,
                                             database: tc.schema.database, prefix: tc.schema.prefix, started: "t")))
-        if let open = scan?.openBatch { _ = try migration.reconcile(open, journal: writer) }
         try writer.sync()
         return try migration.run(journalPath: journal, run: run)
     }

@@ -214,19 +214,20 @@ struct MigrateSecretsCommand: Command {
             writer = try JournalWriter(path: path, truncatingTo: 0)
         }
         let runID = JournalWriter.newIdentifier()
-        writer.append(.header(JournalHeader(job: jobID, run: runID, mode: migration.mode, database: db.schema.database,
-                                            prefix: db.schema.prefix, started: JournalWriter.timestamp())))
-        try writer.sync()
-        console.detail("journal: \(path) (job \(jobID), run \(runID))")
-
         let result: MigrationResult
         var reconciliation: Reconciliation?
         do {
+            // The batch the interrupted run left open is settled before this run's header, so
+            // that a crash right here leaves it open for the next attempt.
             if resuming, let open = scan?.openBatch {
                 let settled = try migration.reconcile(open, journal: writer)
                 reconciliation = settled
                 console.note("resumed: batch \(settled.batch) of the interrupted run (\(settled.table)) had \(settled.applied) of \(settled.rows) rows written; the others are migrated now")
             }
+            writer.append(.header(JournalHeader(job: jobID, run: runID, mode: migration.mode, database: db.schema.database,
+                                                prefix: db.schema.prefix, started: JournalWriter.timestamp())))
+            try writer.sync()
+            console.detail("journal: \(path) (job \(jobID), run \(runID))")
             var lastShown = 0.0
             let expected = max(total.toMigrate, 1)
             result = try migration.run(journalPath: path, run: runID, pause: pause) { p in
