@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 import TCDatabase
 
-/// One batch on its way from the reading side (keyset read, decrypt, encrypt, verify, journal
+/// One batch on its way from the reading side (page read, decrypt, encrypt, verify, journal
 /// records encoded) to the writing side (journal synced, then the compare-and-set UPDATE).
 struct PreparedBatch: Sendable {
     struct Item: Sendable {

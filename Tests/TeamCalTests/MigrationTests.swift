@@ -462,7 +462,7 @@ final class SecretMigrationTests: XCTestCase {
         try db.insertLegacySecrets(users, otherOptions: 2)
         let tc = try TeamCalDatabase(connection: try db.connect(), prefix: "tcneo_")
         let options = db.server.options(database: db.name)
-        let shared = WriterState()
+        let shared = ConcurrentWriter()
         let done = DispatchSemaphore(value: 0)
         Thread {
             defer { done.signal() }
@@ -507,7 +507,7 @@ final class SecretMigrationTests: XCTestCase {
 }
 
 /// What the concurrent writer shares with the test.
-final class WriterState: Sendable {
+final class ConcurrentWriter: Sendable {
     let stop = Atomic<Bool>(false)
     let written = Mutex<[String: String]>([:])
     let failure = Mutex<String?>(nil)
