@@ -57,6 +57,7 @@ public enum CommandRegistry {
         TestCodeCommand.self,
         VerifySecretsCommand.self,
         NTPCheckCommand.self,
+        MigrateSecretsCommand.self,
     ]
 
     public static func find(_ name: String) -> (any Command.Type)? {

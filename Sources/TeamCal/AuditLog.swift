@@ -16,6 +16,8 @@ public final class AuditLog {
         case config = "logConfig"
         /// Changes to users; switch `logUser`.
         case user = "logUser"
+        /// Bulk changes to stored data (secret migration); switch `logDatabase`.
+        case database = "logDatabase"
     }
 
     public static let ipValue = "cli"
