@@ -6,11 +6,8 @@
 // to <Target>_main, and a libFuzzer binary's main() comes from the fuzzer runtime.
 import PackageDescription
 
-// TODO(integration): add FuzzSecretBackup (SecretBackup.decode) and FuzzMigrationJournal (the
-// journal reader) when those merge: copy Sources/FuzzDotEnv, seed Corpus/<name>/ with a real
-// file, assert a decoded file re-encodes to the same bytes, and list them in run-fuzzers too.
 let fuzzers = ["FuzzBase32", "FuzzBase64", "FuzzStoredSecret", "FuzzDotEnv", "FuzzPHPConfig",
-               "FuzzConfigFile", "FuzzSNTPPacket", "FuzzTimeConfig"]
+               "FuzzConfigFile", "FuzzSNTPPacket", "FuzzTimeConfig", "FuzzSecretBackup", "FuzzMigrationJournal"]
 
 let package = Package(
     name: "tcadmin-fuzz",
