@@ -40,6 +40,10 @@ public final class Connection {
         switch options.sslMode {
         case .disabled:
             break
+        case .preferred where options.usesSocket:
+            // A Unix socket never leaves this machine: TLS would add a handshake (~40 ms) and
+            // nothing else. `required` and the verify modes still use it when asked.
+            break
         case .preferred:
             // Try TLS when the server offers it; no verification.
             mysql_ssl_set(handle, nil, nil, options.sslCA, nil, nil)

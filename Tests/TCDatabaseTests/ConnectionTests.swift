@@ -104,6 +104,14 @@ final class ConnectionTests: XCTestCase {
         }
     }
 
+    func testPreferredSkipsTLSOnTheUnixSocketButRequiredDoesNot() throws {
+        var options = server.options(database: db.name)
+        XCTAssertEqual(options.sslMode, .preferred)
+        XCTAssertNil(try Connection(options).tlsCipher, "no handshake for a socket that never leaves the machine")
+        options.sslMode = .required
+        XCTAssertNotNil(try Connection(options).tlsCipher)
+    }
+
     func testTLSModesAreEnforced() throws {
         var options = server.options(database: db.name, tcp: true)
         options.sslMode = .required
