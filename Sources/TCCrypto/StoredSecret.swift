@@ -72,7 +72,8 @@ public enum StoredSecret {
         return stored.withUTF8 { format(of: UnsafeRawBufferPointer($0)) }
     }
 
-    static func format(of stored: UnsafeRawBufferPointer) -> SecretFormat? {
+    /// The same for a value given as UTF-8 bytes (a database cell), without copying it.
+    public static func format(of stored: UnsafeRawBufferPointer) -> SecretFormat? {
         if stored.isEmpty || (stored.count == 1 && stored[0] == UInt8(ascii: "0")) { return nil }
         return stored.starts(with: v2Prefix.utf8) ? .v2 : .legacyECB
     }

@@ -1,3 +1,4 @@
+import TCCrypto
 import TCDatabase
 
 /// Who is enrolled in 2FA, by the app's own rule (SPEC §2.4): a user is enrolled when
@@ -19,12 +20,11 @@ public struct EnrollmentIndex: Sendable {
         try db.connection.query("""
             SELECT \(db.schema.lookupKey("username")), value FROM \(table) WHERE `option` = 'secret'
             """) { row in
-            let truthy = row.withBytes(1) { value -> Bool in
-                guard let value, !value.isEmpty else { return false }
-                return !(value.count == 1 && value[0] == UInt8(ascii: "0"))
+            switch row.withBytes(1, { $0.flatMap(StoredSecret.format(of:)) }) {
+            case nil: storedEmpty += 1; return
+            case .v2?: storedV2 += 1
+            case .legacyECB?: storedLegacy += 1
             }
-            guard truthy else { storedEmpty += 1; return }
-            if row.withBytes(1, { $0.map { $0.starts(with: [0x76, 0x32, 0x3A]) } ?? false }) { storedV2 += 1 } else { storedLegacy += 1 }
             row.withBytes(0) { if let weight = $0 { enrolled.insert(weight: weight) } }
         }
     }
