@@ -1,4 +1,5 @@
 import Foundation
+import TCCrypto
 import TCDatabase
 import TeamCal
 
@@ -45,7 +46,13 @@ struct StatusCommand: Command {
     func run(_ context: Context) throws -> ExitCode {
         let db = try context.database()
         let settings = try db.settings(["forceTfa", "disableTfa"])
-        let enrollment = try EnrollmentIndex(db)
+        // With a key the census counts the formats, so the index need not count them by prefix.
+        var key: InstallationKey?
+        var keyError: String?
+        if context.hasInstallationKey {
+            do { key = try context.installationKey() } catch let error as CLIError { keyError = error.message }
+        }
+        let enrollment = try EnrollmentIndex(db, enrolledOnly: key != nil)
         let users = try UserCounts(db, enrollment: enrollment)
         let folder = context.configuration.installFolder
         var isDir: ObjCBool = false
@@ -55,13 +62,8 @@ struct StatusCommand: Command {
                             schema: db.schema, forceTfa: settings["forceTfa"], disableTfa: settings["disableTfa"],
                             users: users, enrollment: enrollment, appDir: folder?.path, cacheDir: folder?.cacheDirectory,
                             cacheFolderExists: cacheExists, oidc: folder?.oidcEnabled ?? false)
-        if context.hasInstallationKey {
-            do {
-                report.census = try SecretCensus.take(db, key: try context.installationKey())
-            } catch let error as CLIError {
-                report.censusError = error.message
-            }
-        }
+        report.census = try key.map { try SecretCensus.take(db, key: $0) }
+        report.censusError = keyError
         switch context.format {
         case .json: context.console.outRaw(json(report).rendered())
         default: text(report, context.console)
