@@ -153,14 +153,17 @@ struct ResetTfaCommand: Command {
     }
 
     static func readNames(_ path: String, console: Console) throws -> [String] {
-        let data: Data?
+        let text: String
         if path == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
+            text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         } else {
-            data = FileManager.default.contents(atPath: path)
+            do { text = try TextFile.read(path) } catch where error.kind == .tooLarge {
+                throw CLIError(.dataError, "the names file \(path) is larger than \(error.limit >> 20) MiB — give a list of user names")
+            } catch {
+                throw CLIError(.dataError, "cannot read the names file \(path) — check the path and its permissions")
+            }
         }
-        guard let data else { throw CLIError(.dataError, "cannot read the names file \(path) — check the path and its permissions") }
-        let names = String(decoding: data, as: UTF8.self).split(omittingEmptySubsequences: true) { $0 == "\n" || $0 == "\r\n" }
+        let names = TextFile.lines(text)
             .map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty && !$0.hasPrefix("#") }
         guard !names.isEmpty else { throw CLIError(.dataError, "the names file \(path) names no user") }
