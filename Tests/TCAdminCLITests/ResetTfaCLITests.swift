@@ -188,6 +188,16 @@ final class ResetTfaCLITests: XCTestCase {
         r = try run(["reset-2fa", "--from-file", "-", "--yes"], stdin: "# leavers\njdoe\n\n  asmith  \n")
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(r.stdout.hasSuffix("reset jdoe\nreset asmith\n"), r.stdout)
+        // A file from Windows (CR LF, old Mac CR) names the same users; a device is refused.
+        let names = NSTemporaryDirectory() + "tcadmin-names-\(UUID().uuidString)"
+        try "bwayne\r\nMixedCase\r".write(toFile: names, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: names) }
+        r = try run(["reset-2fa", "--from-file", names, "--dry-run", "--quiet"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.hasPrefix("would reset bwayne\nwould reset MixedCase\n"), r.stdout)
+        r = try run(["reset-2fa", "--from-file", "/dev/zero", "--yes"])
+        XCTAssertEqual(r.status, 65)
+        XCTAssertTrue(r.stderr.hasPrefix("Error: the names file /dev/zero is larger than 16 MiB"), r.stderr)
         r = try run(["reset-2fa", "--all", "--dry-run", "--quiet"])
         XCTAssertEqual(r.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("would reset ") }.count, 6, "the 8 enrolled less the 2 just reset")
         r = try run(["reset-2fa"])
