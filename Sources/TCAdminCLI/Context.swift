@@ -65,9 +65,11 @@ public final class Context {
 
     /// The name of the account acting, for the audit log: `tcadmin:<os-user>`.
     public var actor: String {
-        let user = environment["SUDO_USER"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? environment["USER"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? String(cString: getpwuid(getuid())?.pointee.pw_name ?? strdup("unknown"))
+        for variable in ["SUDO_USER", "USER"] {
+            if let user = environment[variable], !user.isEmpty { return "tcadmin:\(user)" }
+        }
+        let account: String? = getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) }
+        let user = account ?? "unknown"
         return "tcadmin:\(user)"
     }
 }
