@@ -248,7 +248,7 @@ enum Completions {
     /// A word for bash, single-quoted when it needs to be.
     static func bashWord(_ s: String) -> String {
         let plain = s.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_./:".unicodeScalars.contains($0)) }
-        return plain && !s.isEmpty ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        return plain && !s.isEmpty ? s : "'" + s.replacing("'", with: "'\\''") + "'"
     }
 
     // MARK: zsh
@@ -322,7 +322,7 @@ enum Completions {
 
             """
         for command in commands {
-            s += "        " + zshQuote(command.name.replacingOccurrences(of: ":", with: "\\:") + ":" + command.abstract) + "\n"
+            s += "        " + zshQuote(command.name.replacing(":", with: "\\:") + ":" + command.abstract) + "\n"
         }
         s += """
                 )
@@ -348,7 +348,7 @@ enum Completions {
     }
 
     static func zshFunctionName(_ name: String) -> String {
-        name.replacingOccurrences(of: "-", with: "_")
+        name.replacing("-", with: "_")
     }
 
     /// The _arguments specs of one option (two when it has a short form).
@@ -377,22 +377,22 @@ enum Completions {
         case .file: return "_files"
         case .directory: return "_files -/"
         case .host: return "_hosts"
-        case .choices(let choices): return "(" + choices.map { $0.replacingOccurrences(of: " ", with: "\\ ") }.joined(separator: " ") + ")"
+        case .choices(let choices): return "(" + choices.map { $0.replacing(" ", with: "\\ ") }.joined(separator: " ") + ")"
         }
     }
 
     /// Text inside the [...] of an _arguments spec.
     static func zshExplanation(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\")
-            .replacingOccurrences(of: "[", with: "\\[").replacingOccurrences(of: "]", with: "\\]")
+        text.replacing("\\", with: "\\\\")
+            .replacing("[", with: "\\[").replacing("]", with: "\\]")
     }
 
     /// A message between the colons of an _arguments spec.
     static func zshDescription(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: ":", with: "\\:")
+        text.replacing("\\", with: "\\\\").replacing(":", with: "\\:")
     }
 
     static func zshQuote(_ s: String) -> String {
-        "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        "'" + s.replacing("'", with: "'\\''") + "'"
     }
 }

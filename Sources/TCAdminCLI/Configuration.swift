@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import TCDatabase
 import TeamCal
 
@@ -184,7 +186,7 @@ public struct Configuration: Sendable {
     public static func parseConfigFile(_ text: String, path: String) throws(CLIError) -> [String: String] {
         var values: [String: String] = [:]
         for (n, raw) in TextFile.lines(text).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
+            let line = raw.trimmingBlanks()
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") || line == "[tcadmin]" { continue }
             guard let (key, value) = keyValue(line) else {
                 throw CLIError(.configuration, "\(path) line \(n + 1): expected 'key = value'")
@@ -213,10 +215,10 @@ public struct Configuration: Sendable {
         var values: [String: String] = [:]
         var inClient = false
         for raw in TextFile.lines(text) {
-            let line = raw.trimmingCharacters(in: .whitespaces)
+            let line = raw.trimmingBlanks()
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") || line.hasPrefix("!") { continue }
             if line.hasPrefix("[") {
-                let group = line.trimmingCharacters(in: CharacterSet(charactersIn: "[] ")).lowercased()
+                let group = line.trimming("[] ").lowercased()
                 inClient = group == "client" || group == "client-mariadb"
                 continue
             }
@@ -229,7 +231,7 @@ public struct Configuration: Sendable {
                 key = line
                 value = "1"
             }
-            values[key.replacingOccurrences(of: "_", with: "-").lowercased()] = value
+            values[key.replacing("_", with: "-").lowercased()] = value
         }
         return values
     }
@@ -241,9 +243,9 @@ public struct Configuration: Sendable {
     static func keyValue(_ line: String) -> (key: String, value: String)? {
         let scalars = line.unicodeScalars
         guard let eq = scalars.firstIndex(of: "=") else { return nil }
-        let key = String(String.UnicodeScalarView(scalars[..<eq])).trimmingCharacters(in: .whitespaces)
+        let key = String(String.UnicodeScalarView(scalars[..<eq])).trimmingBlanks()
         var value = Array(String(String.UnicodeScalarView(scalars[scalars.index(after: eq)...]))
-            .trimmingCharacters(in: .whitespaces).unicodeScalars)
+            .trimmingBlanks().unicodeScalars)
         if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
             value = Array(value.dropFirst().dropLast())
         }

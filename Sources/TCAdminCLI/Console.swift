@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 /// Where a command's output goes. Results to `out`, diagnostics to `err`.
 /// Injected so tests can run commands in-process and read both streams.

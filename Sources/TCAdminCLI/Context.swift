@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import TCDatabase
 import TeamCal
 
@@ -59,7 +61,7 @@ public final class Context {
         }
         console.flush()
         console.err(question + " [y/N] ")
-        let answer = console.readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        let answer = console.readLine()?.trimmingBlanks().lowercased() ?? ""
         return answer == "y" || answer == "yes"
     }
 

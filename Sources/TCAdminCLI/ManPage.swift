@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 /// The manual page tcadmin(1), written from the same tables as `--help`: every command
 /// in `CommandRegistry.all`, `GlobalOptions`, `Configuration`'s keys and `ExitCode.documented`.
@@ -260,7 +262,7 @@ enum ManPage {
         var result: [[String]] = []
         var current: [String] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.trimmingCharacters(in: .whitespaces).isEmpty {
+            if line.trimmingBlanks().isEmpty {
                 if !current.isEmpty { result.append(current); current = [] }
             } else {
                 current.append(String(line))
@@ -283,7 +285,7 @@ struct Roff {
     /// Filled text; each source line stays a line (roff fills them), guarded against a leading dot.
     mutating func text(_ s: String, escaped: Bool = false) {
         for line in s.split(separator: "\n") {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = line.trimmingBlanks()
             if trimmed.isEmpty { continue }
             raw(Roff.guardLine(escaped ? trimmed : Roff.escape(trimmed)))
         }
@@ -359,13 +361,13 @@ struct Roff {
     }
 
     static func quoted(_ s: String) -> String {
-        "\"" + escape(s).replacingOccurrences(of: "\"", with: "\\(dq") + "\""
+        "\"" + escape(s).replacing("\"", with: "\\(dq") + "\""
     }
 
     /// A usage line: options in bold, placeholders (USER, FILE, ...) in italics.
     static func usage(_ line: String) -> String {
         line.split(separator: " ", omittingEmptySubsequences: false).map { word -> String in
-            let core = word.trimmingCharacters(in: CharacterSet(charactersIn: "[]|.()"))
+            let core = word.trimming("[]|.()")
             if core.hasPrefix("-") { return styled(word, core, "B") }
             if !core.isEmpty, core.allSatisfy({ $0.isUppercase || $0 == "_" || $0.isNumber }), core.contains(where: \.isLetter) {
                 return styled(word, core, "I")
@@ -375,7 +377,7 @@ struct Roff {
     }
 
     private static func styled(_ word: Substring, _ core: String, _ font: String) -> String {
-        guard let range = word.range(of: core) else { return escape(word) }
+        guard let range = word.firstRange(of: core) else { return escape(word) }
         return escape(word[..<range.lowerBound]) + "\\f" + font + escape(core) + "\\fR" + escape(word[range.upperBound...])
     }
 }

@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import Glibc
 import Synchronization
 import TCClock
@@ -32,12 +34,10 @@ struct ServiceProbe: Sendable {
         let answer = Answer()
         let deadline = Date().addingTimeInterval(timeout)
         let probe = self
-        let thread = Thread {
+        DispatchQueue.global().async {
             answer.verdict.withLock { $0 = probe.connect(before: deadline) }
             answer.done.signal()
         }
-        thread.name = "tcadmin probe \(description)"
-        thread.start()
         // The thread keeps to the deadline itself; the margin covers a resolver that does not.
         guard answer.done.wait(timeout: .now() + timeout + 0.5) == .success,
               let verdict = answer.verdict.withLock({ $0 }) else {

@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import TCDatabase
 import TeamCal
 
@@ -10,7 +12,7 @@ public enum TCAdmin {
         defer { console.flush() }
         // Before parsing, so that even a usage error is printed without colour.
         if arguments.dropFirst().prefix(while: { $0 != "--" }).contains("--no-color") { console.disableColor() }
-        let program = (arguments.first.map { ($0 as NSString).lastPathComponent }) ?? "tcadmin"
+        let program = (arguments.first.map { baseName($0) }) ?? "tcadmin"
         // Busybox style: invoked as tcadmin-<command>, run that command.
         var preset: String?
         if program.hasPrefix("tcadmin-") {
@@ -115,11 +117,7 @@ public enum TCAdmin {
     /// The man page's date: SOURCE_DATE_EPOCH for reproducible builds, else today.
     static func manDate(_ environment: [String: String]) -> String {
         let seconds = environment["SOURCE_DATE_EPOCH"].flatMap(Double.init) ?? Date().timeIntervalSince1970
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter.string(from: Date(timeIntervalSince1970: seconds))
+        return utcTime(seconds, "%Y-%m-%d")
     }
 
     static func versionText() -> String {
@@ -150,15 +148,24 @@ enum Plugin {
         env["TCADMIN_STATE_DIR"] = configuration.stateDir
         if global.flag("no-color") { env["NO_COLOR"] = "1" }
         console.flush()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        process.environment = env
-        do { try process.run() } catch {
-            throw CLIError(.unavailable, "cannot run the plugin \(path): \(error.localizedDescription)")
+        return try spawn(path, arguments: [path] + arguments, environment: env)
+    }
+
+    /// Runs `path` and waits for it: its exit status, or 128 + the signal that ended it.
+    private static func spawn(_ path: String, arguments: [String], environment: [String: String]) throws -> ExitCode {
+        func cStrings(_ strings: [String]) -> [UnsafeMutablePointer<CChar>?] { strings.map { strdup($0) } + [nil] }
+        let argv = cStrings(arguments)
+        let envp = cStrings(environment.map { "\($0.key)=\($0.value)" })
+        defer { for p in argv + envp { free(p) } }
+        var pid = pid_t()
+        let failed = posix_spawn(&pid, path, nil, nil, argv, envp)
+        guard failed == 0 else {
+            throw CLIError(.unavailable, "cannot run the plugin \(path): \(String(cString: strerror(failed)))")
         }
-        process.waitUntilExit()
-        return ExitCode(rawValue: process.terminationStatus)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let signal = status & 0x7F
+        return ExitCode(rawValue: signal == 0 ? (status >> 8) & 0xFF : 128 + signal)
     }
 
     static func find(_ executable: String, in path: String) -> String? {

@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import Glibc
 import Synchronization
 
@@ -31,15 +33,13 @@ final class NameLookups: Sendable {
 
     /// Starts looking up `spec` on a thread of its own; its answer is filed under `index`.
     func start(_ spec: NTPServerSpec, index: Int) {
-        let thread = Thread { [self] in
+        DispatchQueue.global().async { [self] in
             let answer = SocketAddress.resolve(host: spec.host, port: spec.port, numericOnly: false)
                 ?? .failure(.resolutionFailed("no answer"))
             finished.withLock { $0[index] = answer }
             var byte: UInt8 = 1
             _ = write(signalDescriptor, &byte, 1)
         }
-        thread.name = "tcadmin resolve \(spec.host)"
-        thread.start()
     }
 
     /// The lookups finished since the last call, by index.

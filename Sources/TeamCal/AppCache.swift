@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 /// TeamCal Neo's file cache in `APP/cache/` (SPEC §2.7). The app keeps its `config` rows
 /// there for an hour and deletes every `*.cache` file after each of its own writes; tcadmin
@@ -23,14 +25,19 @@ public enum AppCache {
     /// The app's cache files: regular files named `*.cache` directly in `directory`.
     /// Symbolic links, folders and other files are left alone and never followed.
     public static func files(in directory: String) throws(Failure) -> [String]? {
-        var isDir: ObjCBool = false
+        var isDir: Bool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDir) else { return nil }
-        guard isDir.boolValue else {
+        guard isDir else {
             throw Failure(path: directory, reason: "it is not a folder", permissionDenied: false)
         }
-        let names: [String]
-        do { names = try FileManager.default.contentsOfDirectory(atPath: directory) } catch {
-            throw Failure(path: directory, reason: "cannot list it: \(error.localizedDescription)", permissionDenied: true)
+        guard let stream = opendir(directory) else {
+            throw Failure(path: directory, reason: "cannot list it: \(String(cString: strerror(errno)))", permissionDenied: true)
+        }
+        defer { closedir(stream) }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { names.append(name) }
         }
         return names.filter { $0.hasSuffix(".cache") && $0.count > ".cache".count }.sorted().compactMap { name in
             let path = directory + "/" + name

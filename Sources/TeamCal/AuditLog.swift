@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import TCDatabase
 
 /// Records each change tcadmin makes, as the app records its own (SPEC §2.8): a row in the
@@ -75,14 +77,8 @@ public struct Syslog: Sendable {
     }
 
     public func line(_ message: String, date: Date = Date()) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.dateFormat = "MMM d HH:mm:ss"
-        var stamp = f.string(from: date)
-        // RFC 3164 pads a one-digit day with a space: "Dec  3".
-        if let space = stamp.firstIndex(of: " "), stamp[stamp.index(after: space)...].prefix(while: { $0 != " " }).count == 1 {
-            stamp.insert(" ", at: stamp.index(after: space))
-        }
+        // RFC 3164: local time, English month, a one-digit day padded with a space ("Dec  3").
+        let stamp = formatTime(date, "%b %e %H:%M:%S", utc: false)
         let clean = message.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : String($0) }.joined()
         return "<\(Syslog.priority)>\(stamp) \(ident)[\(getpid())]: \(clean)"
     }

@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 /// What tcadmin learns from a TeamCal Neo installation folder (`--app-dir`).
 public struct InstallFolder: Sendable {
@@ -28,8 +30,8 @@ public struct InstallFolder: Sendable {
     public var appConfigPath: String { path + "/config/config.app.php" }
 
     public static func read(_ path: String) throws(Failure) -> InstallFolder {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        var isDirectory: Bool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory else {
             throw Failure(message: "the app folder \(path) does not exist — give --app-dir the TeamCal Neo installation folder")
         }
         let envPath = path + "/.env"

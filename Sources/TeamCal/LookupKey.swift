@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import TCDatabase
 
 /// The bytes the app's user lookup compares: a name's weight string under

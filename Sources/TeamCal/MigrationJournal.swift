@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import TCCrypto
 
 /// The append-only file a secret migration writes before it touches a row: for every row,
@@ -204,7 +206,7 @@ public final class JournalWriter {
 
     /// A new file's directory entry must survive a crash too.
     private static func syncDirectory(of path: String) {
-        let dir = (path as NSString).deletingLastPathComponent
+        let dir = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
         let fd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd >= 0 { fsync(fd); close(fd) }
     }
@@ -212,16 +214,14 @@ public final class JournalWriter {
     /// A fresh random identifier for a job or a run (64 bits, hex).
     public static func newIdentifier() -> String {
         let bytes = (try? SystemRandom.bytes(8)) ?? SecureBytes(count: 0)
-        var text = bytes.withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() }
+        var text = bytes.withUnsafeBytes { $0.map { String($0 >> 4, radix: 16) + String($0 & 0xF, radix: 16) }.joined() }
         if text.isEmpty { text = String(UInt64.random(in: 0...UInt64.max), radix: 16) }
         return text
     }
 
     /// Now, as the journal writes times: ISO 8601 in UTC.
     public static func timestamp(_ date: Date = Date()) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+        formatTime(date, "%Y-%m-%dT%H:%M:%SZ", utc: true)
     }
 }
 

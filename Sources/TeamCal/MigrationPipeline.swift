@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import Synchronization
 import TCDatabase
 
@@ -83,12 +85,10 @@ struct MigrationWriter: Sendable {
     /// Runs on its own thread until `.finish`; reports into `state`, signals `state.done`.
     func start(_ channel: BatchChannel, _ state: WriterState) {
         let writer = self
-        let thread = Thread {
+        DispatchQueue.global().async {
             writer.work(channel, state)
             state.done.signal()
         }
-        thread.name = "tcadmin-migration-writer"
-        thread.start()
     }
 
     private func work(_ channel: BatchChannel, _ state: WriterState) {
@@ -113,7 +113,7 @@ struct MigrationWriter: Sendable {
                 if failed || state.counts.withLock({ $0.abandoned }) { continue }
                 do {
                     try write(batch, journal!, cas!, state)
-                    if pause > 0 { Thread.sleep(forTimeInterval: pause) }
+                    if pause > 0 { usleep(UInt32(pause * 1_000_000)) }
                 } catch {
                     fail(error, state)
                     failed = true

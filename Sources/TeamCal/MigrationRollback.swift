@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import TCDatabase
 
 /// What a rollback did (or, in a dry run, would do).

@@ -66,7 +66,7 @@ public struct Schema: Sendable {
         }
         var engines: [String: String] = [:]
         let wanted = requiredTables + optionalTables
-        let likePrefix = prefix.replacingOccurrences(of: "_", with: "\\_")
+        let likePrefix = prefix.replacing("_", with: "\\_")
         try connection.query("""
             SELECT TABLE_NAME, ENGINE FROM information_schema.TABLES
             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE CONCAT(?, '%')

@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import TCCrypto
 
 /// The file `reset-2fa` writes before it deletes a secret, and `restore-2fa` reads back.
@@ -63,11 +65,7 @@ public struct SecretBackup: Sendable, Equatable {
     }
 
     public static func timestamp(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd'T'HH:mm:ss'Z'"
-        return f.string(from: date)
+        formatTime(date, "%Y-%m-%dT%H:%M:%SZ", utc: true)
     }
 
     // MARK: Encoding
@@ -120,7 +118,7 @@ public struct SecretBackup: Sendable, Equatable {
                 entries.append(try row(line, number: number + 1))
                 continue
             }
-            guard entries.isEmpty, let colon = line.range(of: ": ") else {
+            guard entries.isEmpty, let colon = line.firstRange(of: ": ") else {
                 throw Failure("the backup file has a malformed line \(number + 1)")
             }
             header[String(line[..<colon.lowerBound])] = unescape(String(line[colon.upperBound...]))
@@ -150,7 +148,7 @@ public struct SecretBackup: Sendable, Equatable {
     }
 
     static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
+        s.replacing("\\", with: "\\\\").replacing("\n", with: "\\n").replacing("\r", with: "\\r")
     }
 
     static func unescape(_ s: String) -> String {

@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 /// Files that hold secret material (reset backups, migration journals): written whole or
 /// not at all, mode 0600 whatever the umask, never over an existing file unless asked, and

@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 /// Reads the small text files tcadmin is pointed at — the app's `.env` and PHP files,
 /// tcadmin's config, MariaDB option files, password and key files — without trusting their

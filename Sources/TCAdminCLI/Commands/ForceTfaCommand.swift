@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import TeamCal
 
 /// `tcadmin force-2fa on|off|status`: the app's `forceTfa` switch, written as its settings

@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import TCCrypto
 import TCDatabase
 import TeamCal
@@ -289,7 +291,7 @@ struct MigrateSecretsCommand: Command {
 
     private func printSummary(_ result: MigrationResult, mode: MigrationMode, path: String, console: Console) {
         let rate = result.seconds > 0 ? Int(Double(result.migrated) / result.seconds) : 0
-        console.out("migrated \(Self.secrets(result.migrated)) to \(Self.targetLabel(mode)) in \(result.batches) \(result.batches == 1 ? "batch" : "batches") (\(String(format: "%.2f", result.seconds)) s, \(rate) secrets/s)")
+        console.out("migrated \(Self.secrets(result.migrated)) to \(Self.targetLabel(mode)) in \(result.batches) \(result.batches == 1 ? "batch" : "batches") (\(cFormat("%.2f", result.seconds)) s, \(rate) secrets/s)")
         for t in result.tables {
             console.out("  \(t.table): \(t.migrated) migrated, \(t.counts.target) already \(Self.targetLabel(mode)), \(t.counts.notEnrolled) not enrolled, \(t.counts.undecryptable) undecryptable (left untouched), \(t.changed) changed during the run")
         }
@@ -431,7 +433,7 @@ struct MigrateSecretsCommand: Command {
 
     static func shellQuoted(_ path: String) -> String {
         path.allSatisfy({ $0.isLetter || $0.isNumber || "/._-+:@".contains($0) }) ? path
-            : "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
+            : "'" + path.replacing("'", with: "'\\''") + "'"
     }
 
     /// The journal: --journal, or one per database and prefix in the state directory.
@@ -440,10 +442,9 @@ struct MigrateSecretsCommand: Command {
         let dir = context.configuration.stateDir
         if create {
             do {
-                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
-                                                        attributes: [.posixPermissions: 0o700])
+                try SecretFile.makePrivateDirectory(dir)
             } catch {
-                throw CLIError(.cannotCreate, "cannot create the state directory \(dir) for the journal: \(error.localizedDescription) — give --journal FILE or set TCADMIN_STATE_DIR")
+                throw CLIError(.cannotCreate, "cannot create the state directory \(dir) for the journal: \(error.message) — give --journal FILE or set TCADMIN_STATE_DIR")
             }
         }
         func safe(_ s: String) -> String {

@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import TCClock
 import TeamCal
 
@@ -140,7 +142,7 @@ struct NTPCheckCommand: Command {
 
     static func seconds(_ value: Double) -> String {
         // No "-0.000": a value that rounds to zero is shown unsigned.
-        value.magnitude < 0.0005 ? "0.000 s" : String(format: "%+.3f s", value)
+        value.magnitude < 0.0005 ? "0.000 s" : cFormat("%+.3f s", value)
     }
 
     private func text(_ m: Measurements, verdict: ClockVerdict, console: Console) {
@@ -158,7 +160,7 @@ struct NTPCheckCommand: Command {
         for result in m.report.results {
             let name = result.server.description + (result.address.map { $0 == result.server.host ? "" : " (\($0))" } ?? "")
             if let s = result.measurement {
-                console.out("  server \(name): offset \(Self.seconds(s.offset)), delay \(String(format: "%.3f", s.delay)) s, stratum \(s.stratum), ref \(s.referenceID)")
+                console.out("  server \(name): offset \(Self.seconds(s.offset)), delay \(cFormat("%.3f", s.delay)) s, stratum \(s.stratum), ref \(s.referenceID)")
             } else if let error = result.error {
                 console.out("  server \(name): \(error.description)")
             }
@@ -166,12 +168,12 @@ struct NTPCheckCommand: Command {
         switch m.kernel {
         case .known(let k):
             let sync = k.synchronized ? "synchronized" : "NOT synchronized"
-            console.out("  kernel: \(sync) (maxerror \(String(format: "%.3f", k.maxError)) s, esterror \(String(format: "%.3f", k.estimatedError)) s, STA_UNSYNC \(k.unsynchronizedFlag ? "set" : "clear"))")
+            console.out("  kernel: \(sync) (maxerror \(cFormat("%.3f", k.maxError)) s, esterror \(cFormat("%.3f", k.estimatedError)) s, STA_UNSYNC \(k.unsynchronizedFlag ? "set" : "clear"))")
         case .unknown(let reason):
             console.out("  kernel: state unknown (\(reason))")
         }
         if let db = m.database {
-            console.out("  database: clock \(Self.seconds(db.offset)) from ours (± \(String(format: "%.3f", db.uncertainty)) s)")
+            console.out("  database: clock \(Self.seconds(db.offset)) from ours (± \(cFormat("%.3f", db.uncertainty)) s)")
         }
         if let error = m.databaseError { console.out("  database: \(error)") }
         if !m.sources.isEmpty { console.detail("servers from: \(m.sources.joined(separator: ", "))") }
@@ -182,7 +184,7 @@ struct NTPCheckCommand: Command {
         let offset = m.report.combinedOffset ?? m.database?.offset
         var message = "NTP \(verdict.label): "
         if let offset {
-            message += "offset \(String(format: "%.3f", offset)) s"
+            message += "offset \(cFormat("%.3f", offset)) s"
             message += ", \(m.report.measurements.count) of \(m.report.results.count) servers"
         } else if let error = m.databaseError {
             message += "database: \(error)"
@@ -192,11 +194,11 @@ struct NTPCheckCommand: Command {
         if case .known(let k) = m.kernel { message += k.synchronized ? ", kernel synchronized" : ", kernel NOT synchronized" }
         var perf: [String] = []
         if let offset {
-            perf.append(String(format: "offset=%.6fs;%.6f;%.6f;", offset, thresholds.warning, thresholds.critical))
+            perf.append(cFormat("offset=%.6fs;%.6f;%.6f;", offset, thresholds.warning, thresholds.critical))
         }
-        if let delay = m.report.measurements.map(\.delay).min() { perf.append(String(format: "delay=%.6fs;;;0;", delay)) }
-        if case .known(let k) = m.kernel { perf.append(String(format: "maxerror=%.6fs;;;0;", k.maxError)) }
-        if let db = m.database { perf.append(String(format: "db_offset=%.6fs;%.6f;%.6f;", db.offset, thresholds.warning, thresholds.critical)) }
+        if let delay = m.report.measurements.map(\.delay).min() { perf.append(cFormat("delay=%.6fs;;;0;", delay)) }
+        if case .known(let k) = m.kernel { perf.append(cFormat("maxerror=%.6fs;;;0;", k.maxError)) }
+        if let db = m.database { perf.append(cFormat("db_offset=%.6fs;%.6f;%.6f;", db.offset, thresholds.warning, thresholds.critical)) }
         return perf.isEmpty ? message : message + "|" + perf.joined(separator: " ")
     }
 

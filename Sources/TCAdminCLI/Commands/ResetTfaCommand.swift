@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import TeamCal
 
 /// `tcadmin reset-2fa`: removes users' 2FA secrets so the app offers setup again,
@@ -154,17 +156,14 @@ struct ResetTfaCommand: Command {
 
     static func readNames(_ path: String, console: Console) throws -> [String] {
         let text: String
-        if path == "-" {
-            text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
-        } else {
-            do { text = try TextFile.read(path) } catch where error.kind == .tooLarge {
-                throw CLIError(.dataError, "the names file \(path) is larger than \(error.limit >> 20) MiB — give a list of user names")
-            } catch {
-                throw CLIError(.dataError, "cannot read the names file \(path) — check the path and its permissions")
-            }
+        // "-" is standard input, read through the same bounded reader as a file.
+        do { text = try TextFile.read(path == "-" ? "/dev/stdin" : path) } catch where error.kind == .tooLarge {
+            throw CLIError(.dataError, "the names file \(path) is larger than \(error.limit >> 20) MiB — give a list of user names")
+        } catch {
+            throw CLIError(.dataError, "cannot read the names file \(path) — check the path and its permissions")
         }
         let names = TextFile.lines(text)
-            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .map { $0.trimmingBlanks() }
             .filter { !$0.isEmpty && !$0.hasPrefix("#") }
         guard !names.isEmpty else { throw CLIError(.dataError, "the names file \(path) names no user") }
         return names
@@ -178,11 +177,8 @@ struct ResetTfaCommand: Command {
         } catch {
             throw CLIError(.cannotCreate, "cannot create the state folder \(dir): \(error.message) — set TCADMIN_STATE_DIR or give --backup FILE")
         }
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.dateFormat = "yyyyMMdd-HHmmss"
         let safe = String(database.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" ? $0 : "_" }.prefix(64))
-        let base = "\(dir)/\(prefix)-\(f.string(from: Date()))-\(safe)"
+        let base = "\(dir)/\(prefix)-\(localTime("%Y%m%d-%H%M%S"))-\(safe)"
         var path = "\(base).\(SecretBackup.fileExtension)"
         var n = 2
         while FileManager.default.fileExists(atPath: path) {

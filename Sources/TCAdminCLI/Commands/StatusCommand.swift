@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import TCCrypto
 import TCDatabase
 import TeamCal
@@ -55,8 +57,8 @@ struct StatusCommand: Command {
         let enrollment = try EnrollmentIndex(db, enrolledOnly: key != nil)
         let users = try UserCounts(db, enrollment: enrollment)
         let folder = context.configuration.installFolder
-        var isDir: ObjCBool = false
-        let cacheExists = folder.map { FileManager.default.fileExists(atPath: $0.cacheDirectory, isDirectory: &isDir) && isDir.boolValue } ?? false
+        var isDir: Bool = false
+        let cacheExists = folder.map { FileManager.default.fileExists(atPath: $0.cacheDirectory, isDirectory: &isDir) && isDir } ?? false
         var report = Report(database: db.schema.database, endpoint: context.configuration.connection.endpoint,
                             serverVersion: db.connection.serverVersion, tlsCipher: db.connection.tlsCipher,
                             schema: db.schema, forceTfa: settings["forceTfa"], disableTfa: settings["disableTfa"],

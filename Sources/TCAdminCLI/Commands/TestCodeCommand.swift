@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import TCCrypto
 import TeamCal
 
@@ -58,7 +60,7 @@ struct TestCodeCommand: Command {
 
     /// Checks the shape of a code and says precisely what is wrong with it.
     static func validate(_ raw: String) throws -> String {
-        let code = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let code = raw.trimmingBlanks(newlines: true)
         if code.isEmpty { throw CLIError(.dataError, "no code given — type the six digits the authenticator shows") }
         if code.unicodeScalars.contains(where: { $0.properties.isWhitespace }) {
             throw CLIError(.dataError, "the code contains a space — the app accepts exactly six digits with no spaces")

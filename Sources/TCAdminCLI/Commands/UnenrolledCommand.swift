@@ -133,7 +133,7 @@ struct UnenrolledCommand: Command {
     private func csv(_ users: [UnenrolledUser], _ console: Console) {
         func field(_ s: String) -> String {
             guard s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A }) else { return s }
-            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            return "\"" + s.replacing("\"", with: "\"\"") + "\""
         }
         console.outRaw("username,firstname,lastname,email,last_login,groups,locked,hidden,onhold,unverified\r\n")
         for u in users {

@@ -59,7 +59,7 @@ struct VerifySecretsCommand: Command {
             let counts = JSON.object([
                 ("v2", .int(census.v2)), ("legacy", .int(census.legacy)), ("not_enrolled", .int(census.notEnrolled)),
                 ("undecryptable", .int(census.undecryptable)), ("stored", .int(census.stored)),
-            ]).rendered().dropLast().replacingOccurrences(of: "\n", with: "\n  ")
+            ]).rendered().dropLast().replacing("\n", with: "\n  ")
             console.outRaw("  \"counts\": \(counts),\n  \"ok\": \(census.undecryptable == 0)\n}\n")
         } else {
             console.out("\(census.stored) stored: \(census.v2) v2, \(census.legacy) legacy, \(census.notEnrolled) not enrolled ('' or '0'), \(census.undecryptable) undecryptable")

@@ -1,0 +1,57 @@
+import Glibc
+
+extension StringProtocol {
+    /// Without leading and trailing blanks (spaces, tabs; line breaks too when `newlines`).
+    func trimmingBlanks(newlines: Bool = false) -> String {
+        let blank: (Character) -> Bool = { $0.isWhitespace && (newlines || !$0.isNewline) }
+        guard let first = firstIndex(where: { !blank($0) }), let last = lastIndex(where: { !blank($0) }) else { return "" }
+        return String(self[first...last])
+    }
+
+    /// Without leading and trailing characters that are among `characters`.
+    func trimming(_ characters: String) -> String {
+        guard let first = firstIndex(where: { !characters.contains($0) }),
+              let last = lastIndex(where: { !characters.contains($0) }) else { return "" }
+        return String(self[first...last])
+    }
+}
+
+/// Numbers formatted by printf(3) rules in the C locale, e.g. `cFormat("%+.3f s", offset)`.
+func cFormat(_ format: String, _ arguments: any CVarArg...) -> String {
+    var size = 64
+    while true {
+        var buffer = [CChar](repeating: 0, count: size)
+        let count = withVaList(arguments) { vsnprintf(&buffer, size, format, $0) }
+        guard count >= 0 else { return "" }
+        if Int(count) < size {
+            return String(decoding: buffer[..<Int(count)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        }
+        size = Int(count) + 1
+    }
+}
+
+/// `seconds` since the epoch formatted by strftime(3) in the C locale, in UTC.
+func utcTime(_ seconds: Double, _ format: String) -> String {
+    var time = time_t(seconds.rounded(.down))
+    var parts = tm()
+    gmtime_r(&time, &parts)
+    var buffer = [CChar](repeating: 0, count: 64)
+    let count = strftime(&buffer, buffer.count, format, &parts)
+    return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
+
+/// Now, formatted by strftime(3) in the C locale, in the local time zone.
+func localTime(_ format: String) -> String {
+    var time = time(nil)
+    var parts = tm()
+    localtime_r(&time, &parts)
+    var buffer = [CChar](repeating: 0, count: 64)
+    let count = strftime(&buffer, buffer.count, format, &parts)
+    return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
+
+/// The last component of a path, as basename(1) gives it.
+func baseName(_ path: String) -> String {
+    let trimmed = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
+    return trimmed.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? trimmed
+}
