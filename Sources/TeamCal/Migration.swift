@@ -49,6 +49,8 @@ public struct MigrationSurvey: Sendable {
     public var tables: [(table: String, counts: MigrationCounts)] = []
     /// The first `SecretMigration.listLimit` undecryptable rows (never their values).
     public var undecryptable: [SecretCensus.Undecryptable] = []
+    /// Per table, the ids of the rows to migrate (when the survey was asked to keep them).
+    var candidates: [String: RowIDs] = [:]
 
     public var total: MigrationCounts { tables.reduce(MigrationCounts()) { $0 + $1.counts } }
 
@@ -112,10 +114,47 @@ public enum MigrationError: Error, Sendable {
     case verificationFailed(table: String, id: Int64)
 }
 
+/// Row ids, 4 bytes each (TeamCal's ids are INT), 8 for any that does not fit. A run keeps
+/// the ids of the rows it migrates, not the rows: 1.2 MB for 300,000 legacy secrets.
+struct RowIDs: Sendable {
+    private var small: [UInt32] = []
+    private var large: [Int64] = []
+
+    mutating func append(_ id: Int64) {
+        if let narrow = UInt32(exactly: id) { small.append(narrow) } else { large.append(id) }
+    }
+
+    var count: Int { small.count + large.count }
+
+    mutating func sort() {
+        small.sort()
+        large.sort()
+    }
+
+    /// Where one batch's ids are: a slice of the 4-byte or of the 8-byte ids.
+    struct Batch {
+        fileprivate let large: Bool
+        fileprivate let range: Range<Int>
+    }
+
+    /// Every id once, in batches of at most `size` (ascending within a batch once sorted).
+    func batches(of size: Int) -> [Batch] {
+        stride(from: 0, to: small.count, by: size).map { Batch(large: false, range: $0..<min($0 + size, small.count)) }
+            + stride(from: 0, to: large.count, by: size).map { Batch(large: true, range: $0..<min($0 + size, large.count)) }
+    }
+
+    /// The ids of one batch.
+    func ids(_ batch: Batch) -> [Int64] {
+        batch.large ? Array(large[batch.range]) : small[batch.range].map(Int64.init)
+    }
+}
+
 /// Migrates the stored 2FA secrets of a TeamCal Neo database in batches, safely on MyISAM
-/// (no transactions): per batch, read a page (`SecretPager`), decrypt, encrypt v2 with a fresh
-/// IV, verify, journal (synced) — then one compare-and-set UPDATE for the whole batch, which
-/// writes a row only if it still holds the value that was read; then confirm what took.
+/// (no transactions). The survey reads every secret row in one pass along the app's `option`
+/// index and keeps the ids of the rows to migrate; then, per batch of ids in ascending order:
+/// read those rows by primary key, decrypt, encrypt v2 with a fresh IV, verify, journal
+/// (synced) — then one compare-and-set UPDATE for the whole batch, which writes a row only if
+/// it still holds the value that was read; then confirm what took.
 ///
 /// Not Sendable: it owns prepared statements of its connection and the codecs. `run` starts
 /// a writer thread of its own, with its own connection.
@@ -136,6 +175,8 @@ public final class SecretMigration {
     /// The codec of the key values are written under: the current one, or the new one.
     private let target: SecretCodec
     private let cas: CompareAndSet
+    /// The statements that read a batch by id, by table and number of ids.
+    fileprivate var byID: [String: Statement] = [:]
 
     public init(db: TeamCalDatabase, currentKey: InstallationKey, newKey: InstallationKey? = nil,
                 includeArchive: Bool = false, batchSize: Int = SecretMigration.defaultBatchSize) throws {
@@ -189,29 +230,41 @@ public final class SecretMigration {
 
     // MARK: Plan
 
-    /// Classifies every secret in scope; writes nothing.
-    /// `progress` gets the number of rows read so far after each page.
-    public func survey(pageSize: Int = 10_000, progress: (Int) -> Void = { _ in }) throws -> MigrationSurvey {
+    /// Classifies every secret in scope; writes nothing. With `keepingCandidates`, the survey
+    /// also keeps the ids of the rows to migrate, which `run` works through.
+    ///
+    /// One statement per table, streamed: it reads the secret rows along the app's `option`
+    /// index, five times faster than paging along (username, option), and MyISAM holds its
+    /// read lock only as long as the server takes to read them (the client keeps up).
+    /// `progress` gets the number of rows read so far, every 10,000 rows.
+    public func survey(keepingCandidates: Bool = false, progress: (Int) -> Void = { _ in }) throws -> MigrationSurvey {
         var survey = MigrationSurvey()
         var read = 0
         for table in tables {
             var counts = MigrationCounts()
-            let pager = try SecretPager(db: db, table: table, pageSize: pageSize)
-            while true {
-                let seen = try pager.nextPage { row in
-                    let verdict = try row.withBytes(2) { try self.verdict($0) }
-                    self.count(verdict, into: &counts)
-                    if case let .undecryptable(format, reason) = verdict, survey.undecryptable.count < Self.listLimit {
-                        survey.undecryptable.append(SecretCensus.Undecryptable(
-                            table: table, id: row.int(0) ?? 0, username: row.string(1) ?? "", format: format, reason: reason))
-                    }
+            var candidates = RowIDs()
+            try db.connection.query("SELECT id, username, value FROM \(db.table(table)) WHERE `option` = 'secret'") { row in
+                let verdict = try row.withBytes(2) { try self.verdict($0) }
+                self.count(verdict, into: &counts)
+                switch verdict {
+                case .candidate:
+                    if keepingCandidates { candidates.append(row.int(0) ?? 0) }
+                case let .undecryptable(format, reason) where survey.undecryptable.count < Self.listLimit:
+                    survey.undecryptable.append(SecretCensus.Undecryptable(
+                        table: table, id: row.int(0) ?? 0, username: row.string(1) ?? "", format: format, reason: reason))
+                default:
+                    break
                 }
-                if seen == 0 { break }
-                read += seen
-                progress(read)
+                read += 1
+                if read % 10_000 == 0 { progress(read) }
             }
             survey.tables.append((table, counts))
+            if keepingCandidates {
+                candidates.sort()
+                survey.candidates[table] = candidates
+            }
         }
+        progress(read)
         return survey
     }
 
@@ -251,15 +304,18 @@ public final class SecretMigration {
 
     // MARK: Running
 
-    /// Migrates every row in scope that is not in the target format yet, appending to the
-    /// journal at `journalPath` (opened, with this run's header synced, by the caller; the
+    /// Migrates the rows the survey (taken `keepingCandidates`) found to migrate, appending to
+    /// the journal at `journalPath` (opened, with this run's header synced, by the caller; the
     /// caller does not write to it until this returns). Batches are numbered from `firstBatch`.
+    /// Each row is read again and judged afresh: one that changed since the survey is migrated
+    /// as it is now, or skipped when it no longer needs it. (A row that needs migrating only
+    /// since the survey is left for the next run: the app itself writes v2.)
     ///
-    /// Two threads: this one reads each batch (keyset pagination), decrypts, encrypts, verifies
-    /// and encodes its journal records; a writer with its own connection syncs the records and
-    /// only then runs the batch's compare-and-set UPDATE and confirms it. At most two batches
-    /// wait between them, so memory does not grow with the table.
-    public func run(journalPath: String, run: String, firstBatch: Int = 1, pause: Double = 0,
+    /// Two threads: this one reads each batch (by primary key, ids ascending), decrypts,
+    /// encrypts, verifies and encodes its journal records; a writer with its own connection
+    /// syncs the records and only then runs the batch's compare-and-set UPDATE and confirms it.
+    /// At most two batches wait between them, so memory does not grow with the table.
+    public func run(_ survey: MigrationSurvey, journalPath: String, run: String, firstBatch: Int = 1, pause: Double = 0,
                     progress: (MigrationProgress) -> Void = { _ in }) throws -> MigrationResult {
         let started = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 }
@@ -274,17 +330,21 @@ public final class SecretMigration {
         var writerStopped = false
         do {
             tables: for table in tables {
-                var counts = MigrationCounts()
+                // What the survey found, with the rows to migrate counted again as they are read.
+                var counts = survey.tables.first { $0.table == table }?.counts ?? MigrationCounts()
+                counts.legacy = 0
+                counts.v2CurrentKey = 0
                 defer { found[table] = counts }
-                let pager = try SecretPager(db: db, table: table, pageSize: batchSize)
-                while true {
+                let candidates = survey.candidates[table] ?? RowIDs()
+                for batch in candidates.batches(of: batchSize) {
+                    let ids = candidates.ids(batch)
                     if state.counts.withLock({ $0.failure != nil }) {
                         writerStopped = true
                         break tables
                     }
                     var items: [PreparedBatch.Item] = []
-                    items.reserveCapacity(batchSize)
-                    let seen = try pager.nextPage { row in
+                    items.reserveCapacity(ids.count)
+                    try rows(table, ids: ids) { row in
                         let id = row.int(0) ?? 0
                         let verdict = try row.withBytes(2) { try self.verdict($0) }
                         self.count(verdict, into: &counts)
@@ -309,7 +369,6 @@ public final class SecretMigration {
                         let (migrated, changed) = state.counts.withLock { ($0.totalMigrated, $0.totalChanged) }
                         progress(MigrationProgress(migrated: migrated, changed: changed, seconds: elapsed()))
                     }
-                    if seen == 0 { break }
                 }
             }
         } catch {
@@ -336,6 +395,23 @@ public final class SecretMigration {
         result.seconds = elapsed()
         progress(MigrationProgress(migrated: result.migrated, changed: result.changed, seconds: result.seconds))
         return result
+    }
+}
+
+extension SecretMigration {
+    /// The secret rows with these ids, by primary key (a row deleted meanwhile is not there).
+    func rows(_ table: String, ids: [Int64], _ body: (Row) throws -> Void) throws {
+        let key = "\(table) \(ids.count)"
+        let statement: Statement
+        if let prepared = byID[key] {
+            statement = prepared
+        } else {
+            let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+            statement = try db.connection.prepare(
+                "SELECT id, username, value FROM \(db.table(table)) WHERE id IN (\(marks)) AND `option` = 'secret' ORDER BY id")
+            byID[key] = statement
+        }
+        try statement.query(ids.map { Value.int($0) }, body)
     }
 }
 

@@ -237,7 +237,7 @@ final class SecretMigrationTests: XCTestCase {
         writer.append(.header(JournalHeader(job: scan?.header?.job ?? "job", run: run, mode: migration.mode,
                                             database: tc.schema.database, prefix: tc.schema.prefix, started: "t")))
         try writer.sync()
-        return try migration.run(journalPath: journal, run: run)
+        return try migration.run(try migration.survey(keepingCandidates: true), journalPath: journal, run: run)
     }
 
     func rollback(_ tc: TeamCalDatabase, journal: String, dryRun: Bool = false) throws -> RollbackOutcome {
@@ -290,6 +290,38 @@ final class SecretMigrationTests: XCTestCase {
         XCTAssertEqual(try db.secretValues(), values)
         let text = try String(contentsOfFile: dir + "/j2.journal", encoding: .utf8)
         XCTAssertEqual(text.split(separator: "\n").map { $0.first! }, ["H", "E"])
+    }
+
+    func testEveryLegacyRowMigratedWhateverItsNameOrID() throws {
+        let db = try TestServer.shared().createDatabase([TestPaths.sql("schema-5.3.sql"), TestPaths.sql("demo-data.sql")])
+        let legacy = SecretFixtures.vectors[1].legacy
+        // Names that sort and compare in interesting ways under utf8_general_ci, rows the app
+        // cannot reach (NULL user name), and a negative id.
+        try db.sql("""
+            INSERT INTO tcneo_user_option (username, `option`, value) VALUES
+              ('Zoë', 'secret', '\(legacy)'), ('ÄRGER', 'secret', '\(legacy)'), ('trail ', 'secret', '\(legacy)'),
+              (NULL, 'secret', '\(legacy)'), (NULL, 'secret', '\(legacy)'), ('x\\'; DROP TABLE y; --', 'secret', '\(legacy)'),
+              ('Zoë', 'avatar', '\(legacy)');
+            INSERT INTO tcneo_user_option (id, username, `option`, value) VALUES (-7, 'negative', 'secret', '\(legacy)')
+            """)
+        let expected = Set(try db.sql("SELECT id FROM tcneo_user_option WHERE `option` = 'secret' AND value = '\(legacy)'")
+            .split(separator: "\n").map { Int64($0)! })
+        XCTAssertEqual(expected.count, 8, "the seven rows and asmith's of the demo data")
+        let tc = try TeamCalDatabase(connection: try db.connect(), prefix: "tcneo_")
+        let survey = try SecretMigration(db: tc, currentKey: key).survey()
+        XCTAssertEqual(survey.tables[0].counts.legacy, expected.count + 1, "and bwayne's of the demo data")
+        let result = try migrate(tc, journal: dir + "/j.journal", batchSize: 4)
+        XCTAssertEqual(result.migrated, expected.count + 1)
+        XCTAssertEqual(result.batches, 3, "nine rows in batches of four")
+        let codec = try SecretCodec(key: key)
+        for line in try db.sql("SELECT id, value FROM tcneo_user_option WHERE id IN (\(expected.map(String.init).joined(separator: ",")))")
+            .split(separator: "\n") {
+            let parts = line.split(separator: "\t").map(String.init)
+            guard case .decrypted(.v2, let secret) = try codec.classify(parts[1]) else { return XCTFail("row \(parts[0]) not migrated") }
+            XCTAssertEqual(secret.base32, SecretFixtures.vectors[1].secret)
+        }
+        XCTAssertEqual(try db.sql("SELECT value FROM tcneo_user_option WHERE username = 'Zoë' AND `option` = 'avatar'"), legacy + "\n",
+                       "only secret rows are touched")
     }
 
     func testWrongKeyProvesNothing() throws {
@@ -377,7 +409,7 @@ final class SecretMigrationTests: XCTestCase {
         XCTAssertEqual([settled.applied, settled.voided], [2, 2])
         resumed.append(.header(JournalHeader(job: "job", run: "r2", mode: .migrate, database: db.name, prefix: "tcneo_", started: "t")))
         try resumed.sync()
-        let result = try migration.run(journalPath: journal, run: "r2")
+        let result = try migration.run(try migration.survey(keepingCandidates: true), journalPath: journal, run: "r2")
         XCTAssertEqual(result.migrated, 8)
         XCTAssertEqual(result.tables[0].counts.target, 2)
         for (user, classification) in try decrypted(db, key: key) {
@@ -513,36 +545,18 @@ final class ConcurrentWriter: Sendable {
     let failure = Mutex<String?>(nil)
 }
 
-/// Paging: every secret row exactly once, along the app's index or by primary key.
-final class SecretPagerTests: XCTestCase {
-    func ids(_ tc: TeamCalDatabase, pageSize: Int) throws -> (ids: [Int64], byIndex: Bool) {
-        let pager = try SecretPager(db: tc, table: "user_option", pageSize: pageSize)
-        var ids: [Int64] = []
-        while try pager.nextPage({ ids.append($0.int(0)!) }) > 0 {}
-        return (ids, pager.usesUsernameIndex)
-    }
-
-    func testEverySecretRowOnceWithOrWithoutTheIndex() throws {
-        let db = try TestServer.shared().createDatabase([TestPaths.sql("schema-5.3.sql"), TestPaths.sql("demo-data.sql")])
-        // Names that sort and compare in interesting ways under utf8_general_ci, and rows the app cannot reach.
-        try db.sql("""
-            INSERT INTO tcneo_user_option (username, `option`, value) VALUES
-              ('Zoë', 'secret', 'a'), ('zoe2', 'secret', 'b'), ('ÄRGER', 'secret', 'c'), ('trail ', 'secret', 'd'),
-              (NULL, 'secret', 'e'), (NULL, 'secret', 'f'), ('x\\'; DROP TABLE y; --', 'secret', 'g'), ('Zoë', 'avatar', 'h')
-            """)
-        let expected = Set(try db.sql("SELECT id FROM tcneo_user_option WHERE `option` = 'secret'").split(separator: "\n").map { Int64($0)! })
-        XCTAssertEqual(expected.count, 17)
-        let tc = try TeamCalDatabase(connection: try db.connect(), prefix: "tcneo_")
-        for pageSize in [1, 2, 3, 1000] {
-            let (ids, byIndex) = try ids(tc, pageSize: pageSize)
-            XCTAssertTrue(byIndex)
-            XCTAssertEqual(ids.count, expected.count, "page size \(pageSize)")
-            XCTAssertEqual(Set(ids), expected, "page size \(pageSize)")
+/// Batches by id: every row to migrate exactly once, whatever its user name or id.
+final class MigrationBatchTests: XCTestCase {
+    func testRowIDsGiveEveryIDOnceInAscendingBatches() {
+        var ids = RowIDs()
+        let all: [Int64] = [9, -7, 3, 4_294_967_295, 4_294_967_296, 0, 12, 5, -1, 2_147_483_647]
+        for id in all { ids.append(id) }
+        ids.sort()
+        XCTAssertEqual(ids.count, all.count)
+        for size in [1, 2, 3, 100] {
+            let batches = ids.batches(of: size).map { ids.ids($0) }
+            XCTAssertTrue(batches.allSatisfy { $0.count <= size && $0 == $0.sorted() })
+            XCTAssertEqual(batches.flatMap { $0 }.sorted(), all.sorted(), "batch size \(size)")
         }
-        try db.sql("ALTER TABLE tcneo_user_option DROP INDEX uk_username_option")
-        let plain = try TeamCalDatabase(connection: try db.connect(), prefix: "tcneo_")
-        let (ids, byIndex) = try ids(plain, pageSize: 4)
-        XCTAssertFalse(byIndex)
-        XCTAssertEqual(ids, expected.sorted())
     }
 }

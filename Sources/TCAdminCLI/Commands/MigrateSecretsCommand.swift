@@ -32,10 +32,11 @@ struct MigrateSecretsCommand: Command {
         the command stops with exit 78. With --execute it takes a database advisory lock
         (a second migration exits 75), checks that the account may write (77), asks for
         confirmation on a terminal (--yes for scripts), then works in batches of --batch-size
-        rows, each read by one short query along the app's (username, option) index (--sleep S
-        pauses between batches for a busy server): decrypt, encrypt v2 with a fresh IV, check
-        that the new value decrypts to the same secret, append old and new stored values (never
-        a plain secret) to the journal and fsync it, and only then one compare-and-set UPDATE
+        rows to migrate (found by the plan's one pass over the secrets), each batch read again
+        by primary key (--sleep S pauses between batches for a busy server): decrypt, encrypt
+        v2 with a fresh IV, check that the new value decrypts to the same secret, append old
+        and new stored values (never a plain secret) to the journal and fsync it, and only
+        then one compare-and-set UPDATE
         for the batch, from a second connection while the next batch is prepared: a row is
         written only if it still holds the value that was read. Rows that changed meanwhile (a
         user who re-enrolled) are never overwritten; they are listed and the exit status is 1.
@@ -158,7 +159,9 @@ struct MigrateSecretsCommand: Command {
         }
         defer { if execute { lock.release() } }
 
-        let survey = try migration.survey { read in console.progress("planning: \(read) secret rows classified") }
+        let survey = try migration.survey(keepingCandidates: execute) { read in
+            console.progress("planning: \(read) secret rows classified")
+        }
         console.endProgress()
         let total = survey.total
         guard survey.provesKey else {
@@ -232,7 +235,7 @@ struct MigrateSecretsCommand: Command {
             console.detail("journal: \(path) (job \(jobID), run \(runID))")
             var lastShown = 0.0
             let expected = max(total.toMigrate, 1)
-            result = try migration.run(journalPath: path, run: runID, pause: pause) { p in
+            result = try migration.run(survey, journalPath: path, run: runID, pause: pause) { p in
                 guard p.seconds - lastShown >= 0.1 else { return }
                 lastShown = p.seconds
                 let rate = Double(p.migrated) / max(p.seconds, 0.001)
