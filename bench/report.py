@@ -7,7 +7,7 @@ import sys
 
 records_path, results_path = sys.argv[1], sys.argv[2]
 
-info, pairs, rss, peer_mem, gens = {}, [], [], {}, []
+info, pairs, rss, peer_mem, gens, floors = {}, [], [], {}, [], {}
 for line in open(records_path, encoding="utf-8"):
     f = line.rstrip("\n").split("\t")
     kind = f[0]
@@ -19,6 +19,8 @@ for line in open(records_path, encoding="utf-8"):
         rss.append(dict(name=f[1], scale=f[2], kb=f[3], status=f[4]))
     elif kind == "peer_mem":
         peer_mem[(f[1], f[2])] = f[3]
+    elif kind == "floor":
+        floors[(f[1], f[2])] = (f[3], f[4])
     elif kind == "gen":
         gens.append(dict(n=int(f[1]), db=f[2], how=f[3]))
 
@@ -37,6 +39,9 @@ GOALS = {
     "verify-secrets": ("≥ 3× faster", lambda ratio, speed: speed >= 3),
     "migrate-secrets": ("≥ 20× faster", lambda ratio, speed: speed >= 20),
 }
+# The time a goal allows tcadmin, from the peer's time.
+BUDGET = {"unenrolled": lambda peer: peer * 0.35, "verify-secrets": lambda peer: peer / 3,
+          "migrate-secrets": lambda peer: peer / 20}
 GOAL_FROM = 100000
 FLAT = 1.25   # memory is "flat" when the largest scale needs at most 1.25× the smallest's RSS
 
@@ -75,6 +80,9 @@ def rows():
                 met = "(info)"
             else:
                 met = "yes" if test(ratio, speed) else "NO"
+                floor = num(floors.get((p["pair"], p["scale"]), ("-", ""))[0])
+                if met == "NO" and floor and BUDGET[p["pair"]](peer) < floor:
+                    met = "NO: below the server's floor"
         extra = ""
         if p["pair"] == "migrate-secrets" and p["extra"].startswith("legacy="):
             legacy = int(p["extra"].split("=")[1])
@@ -210,6 +218,32 @@ def markdown():
         md.append("")
         for x in extras:
             md.append(f"- {x['pair']} @ {x['scale']}: {x['extra']}")
+    md.append("")
+    if floors:
+        md.append("")
+        md.append("## The server's floor")
+        md.append("")
+        md.append("What the MariaDB server alone takes to do the work of a pair in one statement, timed in")
+        md.append("the same hyperfine run: no client work and, for the migration, no crypto, journal or")
+        md.append("compare-and-set. No client can be faster. Where a goal allows tcadmin less time than the")
+        md.append("floor, no client on this server can meet it.")
+        md.append("")
+        md.append("| pair | users | floor (server alone) | tcadmin | tcadmin/floor | peer | the goal allows | reachable? |")
+        md.append("| --- | --- | --- | --- | --- | --- | --- | --- |")
+        for (pair, scale), (secs, _) in floors.items():
+            x = next((p for p in pairs if p["pair"] == pair and p["scale"] == scale), None)
+            if x is None:
+                continue
+            tc, peer, floor = num(x["tc"]), num(x["peer"]), num(secs)
+            budget = BUDGET[pair](peer) if peer else None
+            over = f"{tc / floor:.2f}×" if tc and floor else "—"
+            reach = "—" if budget is None or floor is None else ("yes" if budget >= floor else "no: below the floor")
+            md.append(f"| `{TCCMD[pair]}` | {scale} | {dur(secs)} | {dur(x['tc'])} | {over} | {dur(x['peer'])} | "
+                      f"{dur(budget) if budget else '—'} ({GOALS[pair][0]}) | {reach} |")
+        md.append("")
+        for (pair, scale), (_, desc) in floors.items():
+            if scale == scales[-1]:
+                md.append(f"- floor of {pair}: {desc}")
     md.append("")
     md.append("Checks made in the same run:")
     md.append("")
