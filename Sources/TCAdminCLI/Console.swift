@@ -137,8 +137,16 @@ public final class Console {
     private static func readTerminalLine(echo: Bool) -> String? {
         var saved = termios()
         let isTTY = isatty(0) == 1
+        var handlers: [(Int32, __sighandler_t?)] = []
         if !echo && isTTY {
             tcgetattr(0, &saved)
+            // Ctrl-C (or a kill) while echo is off must not leave the terminal silent.
+            terminalToRestore = saved
+            for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
+                let previous = Glibc.signal(signal, restoreTerminalThenDie)
+                if unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { Glibc.signal(signal, SIG_IGN) }   // nohup and the like: still ignored
+                handlers.append((signal, previous))
+            }
             var quiet = saved
             quiet.c_lflag &= ~tcflag_t(ECHO)
             tcsetattr(0, TCSAFLUSH, &quiet)
@@ -146,9 +154,22 @@ public final class Console {
         defer {
             if !echo && isTTY {
                 tcsetattr(0, TCSAFLUSH, &saved)
+                for (signal, previous) in handlers { Glibc.signal(signal, previous) }
                 writeAll(2, Array("\n".utf8))
             }
         }
         return Swift.readLine(strippingNewline: true)
     }
+}
+
+/// The terminal settings to put back when a signal ends tcadmin while echo is off. Written
+/// before the handler is installed, read only by it.
+nonisolated(unsafe) private var terminalToRestore = termios()
+
+/// Puts the terminal back (tcsetattr is async-signal-safe), then dies of the signal as it
+/// would have, so the shell sees the same status.
+private let restoreTerminalThenDie: @convention(c) (Int32) -> Void = { signal in
+    tcsetattr(0, TCSANOW, &terminalToRestore)
+    Glibc.signal(signal, SIG_DFL)
+    raise(signal)
 }

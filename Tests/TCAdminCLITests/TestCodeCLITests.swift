@@ -28,6 +28,32 @@ final class TestCodeCLITests: XCTestCase {
         }
     }
 
+    /// Ctrl-C while the code is typed with echo off: the terminal gets its echo back, and
+    /// tcadmin dies of the signal as a shell expects. (Python's pty module is the terminal.)
+    func testCtrlCAtTheCodePromptGivesTheTerminalItsEchoBack() throws {
+        let driver = """
+            import os, pty, select, sys, termios, time
+            pid, master = pty.fork()
+            if pid == 0:
+                os.execv(sys.argv[1], sys.argv[1:])
+            seen, deadline = b"", time.time() + 20
+            while b"Code for" not in seen and time.time() < deadline:
+                if select.select([master], [], [], 0.1)[0]:
+                    seen += os.read(master, 4096)
+            while termios.tcgetattr(master)[3] & termios.ECHO and time.time() < deadline:
+                time.sleep(0.01)
+            during = termios.tcgetattr(master)[3] & termios.ECHO
+            os.write(master, b"\\x03")
+            _, status = os.waitpid(pid, 0)
+            after = termios.tcgetattr(master)[3] & termios.ECHO
+            print("prompt" if b"Code for" in seen else "no prompt", "echo-off" if not during else "echo-on",
+                  "restored" if after else "silent", os.WTERMSIG(status) if os.WIFSIGNALED(status) else -1)
+            """
+        let r = try Shell.run(["python3", "-c", driver, TCAdminBinary.path, "--app-dir", app.path, "test-code", "jdoe"],
+                              environment: TCAdminBinary.environment())
+        XCTAssertEqual(r.stdout, "prompt echo-off restored 2\n", r.stderr)
+    }
+
     func testDriftIsDiagnosedInStepsAndSeconds() throws {
         // The server's clock 90 s behind the phone: the code belongs to 3 steps later.
         var r = try run(["jdoe", code, "--time", String(t0 - 90)])
