@@ -23,7 +23,7 @@ endif
 # libraries. Test builds stay dynamic: they link faster.
 RELEASE_FLAGS := -c release --product tcadmin --static-swift-stdlib
 
-.PHONY: all deps build release test demo bench db-start db-stop clean install install-build uninstall fuzz
+.PHONY: all deps build-deps build release test demo bench db-start db-stop clean install install-build uninstall fuzz
 FUZZ_SECONDS ?= 30
 
 all: build
@@ -31,10 +31,14 @@ all: build
 deps:
 	@$(TESTDB) deps
 
+# Only what building tcadmin needs: the C libraries' -dev packages and pkg-config.
+build-deps:
+	@$(TESTDB) build-deps
+
 build: deps
 	$(SWIFT) build
 
-release: deps
+release: build-deps
 	$(SWIFT) build $(RELEASE_FLAGS)
 
 db-start: deps
