@@ -547,16 +547,33 @@ final class ConcurrentWriter: Sendable {
 
 /// Batches by id: every row to migrate exactly once, whatever its user name or id.
 final class MigrationBatchTests: XCTestCase {
-    func testRowIDsGiveEveryIDOnceInAscendingBatches() {
+    func testRowIDsGiveEveryIDBackInOrderInBatches() {
+        let all: [Int64] = [9, -7, 3, 4_294_967_295, 4_294_967_296, 0, 12, 5, -1, 2_147_483_647, .max, .min, 13, 14]
         var ids = RowIDs()
-        let all: [Int64] = [9, -7, 3, 4_294_967_295, 4_294_967_296, 0, 12, 5, -1, 2_147_483_647]
         for id in all { ids.append(id) }
-        ids.sort()
         XCTAssertEqual(ids.count, all.count)
         for size in [1, 2, 3, 100] {
-            let batches = ids.batches(of: size).map { ids.ids($0) }
-            XCTAssertTrue(batches.allSatisfy { $0.count <= size && $0 == $0.sorted() })
-            XCTAssertEqual(batches.flatMap { $0 }.sorted(), all.sorted(), "batch size \(size)")
+            var reader = ids.reader()
+            var batches: [[Int64]] = []
+            while case let batch = reader.next(size), !batch.isEmpty { batches.append(batch) }
+            XCTAssertTrue(batches.allSatisfy { $0.count <= size })
+            XCTAssertEqual(batches.flatMap { $0 }, all, "batch size \(size)")
         }
+        var empty = RowIDs().reader()
+        XCTAssertEqual(empty.next(10), [])
+    }
+
+    func testIDsFoundNearlyInOrderTakeAboutAByteEach() {
+        var ids = RowIDs()
+        var id: Int64 = 1000
+        for i in 0..<300_000 {
+            id += Int64(1 + i % 40)
+            ids.append(i % 1000 == 0 ? id - 5000 : id)
+        }
+        XCTAssertLessThan(ids.byteCount, 330_000, "300,000 ids in about a byte each")
+        var reader = ids.reader()
+        var n = 0
+        while case let batch = reader.next(1000), !batch.isEmpty { n += batch.count }
+        XCTAssertEqual(n, 300_000)
     }
 }
