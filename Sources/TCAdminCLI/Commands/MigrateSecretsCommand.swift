@@ -36,10 +36,10 @@ struct MigrateSecretsCommand: Command {
         by primary key (--sleep S pauses between batches for a busy server): decrypt, encrypt
         v2 with a fresh IV, check that the new value decrypts to the same secret, append old
         and new stored values (never a plain secret) to the journal and fsync it, and only
-        then one compare-and-set UPDATE
-        for the batch, from a second connection while the next batch is prepared: a row is
-        written only if it still holds the value that was read. Rows that changed meanwhile (a
-        user who re-enrolled) are never overwritten; they are listed and the exit status is 1.
+        then one compare-and-set UPDATE for the batch, from a second connection while the
+        next batch is prepared: a row is written only if it still holds the value that was
+        read. Rows that changed meanwhile (a user who re-enrolled) are never overwritten;
+        they are listed and the exit status is 1.
 
         Interrupted (kill -9, lost connection: exit 69, full disk: exit 73)? Run the same
         command again: rows already in the target format are skipped, and the batch that was
