@@ -1,5 +1,3 @@
-import Dispatch
-import FoundationEssentials
 import Glibc
 
 /// Where a command's output goes. Results to `out`, diagnostics to `err`.

@@ -1,5 +1,3 @@
-import Dispatch
-import FoundationEssentials
 import Glibc
 
 /// The manual page tcadmin(1), written from the same tables as `--help`: every command

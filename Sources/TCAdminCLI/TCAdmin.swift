@@ -1,4 +1,3 @@
-import Dispatch
 import FoundationEssentials
 import Glibc
 import TCDatabase
@@ -117,7 +116,7 @@ public enum TCAdmin {
     /// The man page's date: SOURCE_DATE_EPOCH for reproducible builds, else today.
     static func manDate(_ environment: [String: String]) -> String {
         let seconds = environment["SOURCE_DATE_EPOCH"].flatMap(Double.init) ?? Date().timeIntervalSince1970
-        return utcTime(seconds, "%Y-%m-%d")
+        return formatTime(Date(timeIntervalSince1970: seconds), "%Y-%m-%d", utc: true)
     }
 
     static func versionText() -> String {

@@ -30,26 +30,6 @@ func cFormat(_ format: String, _ arguments: any CVarArg...) -> String {
     }
 }
 
-/// `seconds` since the epoch formatted by strftime(3) in the C locale, in UTC.
-func utcTime(_ seconds: Double, _ format: String) -> String {
-    var time = time_t(seconds.rounded(.down))
-    var parts = tm()
-    gmtime_r(&time, &parts)
-    var buffer = [CChar](repeating: 0, count: 64)
-    let count = strftime(&buffer, buffer.count, format, &parts)
-    return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-}
-
-/// Now, formatted by strftime(3) in the C locale, in the local time zone.
-func localTime(_ format: String) -> String {
-    var time = time(nil)
-    var parts = tm()
-    localtime_r(&time, &parts)
-    var buffer = [CChar](repeating: 0, count: 64)
-    let count = strftime(&buffer, buffer.count, format, &parts)
-    return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-}
-
 /// The last component of a path, as basename(1) gives it.
 func baseName(_ path: String) -> String {
     let trimmed = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path

@@ -1,5 +1,3 @@
-import Dispatch
-import FoundationEssentials
 import Glibc
 
 /// Reads the small text files tcadmin is pointed at — the app's `.env` and PHP files,

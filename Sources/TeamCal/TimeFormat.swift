@@ -2,7 +2,7 @@ import FoundationEssentials
 import Glibc
 
 /// `date` formatted by strftime(3) in the C locale: in UTC, or in the local time zone.
-func formatTime(_ date: Date, _ format: String, utc: Bool) -> String {
+public func formatTime(_ date: Date, _ format: String, utc: Bool) -> String {
     var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
     var parts = tm()
     if utc { gmtime_r(&seconds, &parts) } else { localtime_r(&seconds, &parts) }

@@ -1,4 +1,3 @@
-import Dispatch
 import FoundationEssentials
 import Glibc
 import TeamCal
@@ -178,7 +177,7 @@ struct ResetTfaCommand: Command {
             throw CLIError(.cannotCreate, "cannot create the state folder \(dir): \(error.message) — set TCADMIN_STATE_DIR or give --backup FILE")
         }
         let safe = String(database.map { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" ? $0 : "_" }.prefix(64))
-        let base = "\(dir)/\(prefix)-\(localTime("%Y%m%d-%H%M%S"))-\(safe)"
+        let base = "\(dir)/\(prefix)-\(formatTime(Date(), "%Y%m%d-%H%M%S", utc: false))-\(safe)"
         var path = "\(base).\(SecretBackup.fileExtension)"
         var n = 2
         while FileManager.default.fileExists(atPath: path) {
