@@ -26,6 +26,15 @@ final class NTPCheckCLITests: XCTestCase {
         }
     }
 
+    func testAnOffsetThatRoundsToZeroIsNeverMinusZero() throws {
+        let server = try FakeSNTPServer { $0.offset = -0.0002 }
+        defer { server.stop() }
+        var (r, _) = try run(["--server", "127.0.0.1:\(server.port)", "--format", "nagios"])
+        XCTAssertTrue(r.stdout.hasPrefix("NTP OK: offset 0.000 s, "), r.stdout)
+        (r, _) = try run(["--server", "127.0.0.1:\(server.port)"])
+        XCTAssertTrue(r.stdout.hasPrefix("NTP OK: offset 0.000 s"), r.stdout)
+    }
+
     func testNagiosAndJSONFormats() throws {
         let server = try FakeSNTPServer { $0.offset = 7 }
         defer { server.stop() }

@@ -182,7 +182,8 @@ struct NTPCheckCommand: Command {
         let offset = m.report.combinedOffset ?? m.database?.offset
         var message = "NTP \(verdict.label): "
         if let offset {
-            message += "offset \(cFormat("%.3f", offset)) s"
+            // As in the text: no "-0.000" for an offset that rounds to zero.
+            message += "offset \(cFormat("%.3f", offset.magnitude < 0.0005 ? 0 : offset)) s"
             message += ", \(m.report.measurements.count) of \(m.report.results.count) servers"
         } else if let error = m.databaseError {
             message += "database: \(error)"
