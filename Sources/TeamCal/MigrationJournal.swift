@@ -205,8 +205,9 @@ public final class JournalWriter {
 
     /// A new file's directory entry must survive a crash too.
     private static func syncDirectory(of path: String) {
-        let dir = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? ""
-        let fd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        // As SecretFile finds a file's folder: "/j.journal" is in "/", "j.journal" in the working folder.
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd >= 0 { fsync(fd); close(fd) }
     }
 
