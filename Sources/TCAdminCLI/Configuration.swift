@@ -217,7 +217,7 @@ public struct Configuration: Sendable {
             let line = raw.trimmingBlanks()
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") || line.hasPrefix("!") { continue }
             if line.hasPrefix("[") {
-                let group = line.trimming("[] ").lowercased()
+                let group = line.trimmingCharacters(in: "[] ").lowercased()
                 inClient = group == "client" || group == "client-mariadb"
                 continue
             }

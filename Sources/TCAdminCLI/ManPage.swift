@@ -365,7 +365,7 @@ struct Roff {
     /// A usage line: options in bold, placeholders (USER, FILE, ...) in italics.
     static func usage(_ line: String) -> String {
         line.split(separator: " ", omittingEmptySubsequences: false).map { word -> String in
-            let core = word.trimming("[]|.()")
+            let core = word.trimmingCharacters(in: "[]|.()")
             if core.hasPrefix("-") { return styled(word, core, "B") }
             if !core.isEmpty, core.allSatisfy({ $0.isUppercase || $0 == "_" || $0.isNumber }), core.contains(where: \.isLetter) {
                 return styled(word, core, "I")

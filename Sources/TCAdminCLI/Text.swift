@@ -7,13 +7,6 @@ extension StringProtocol {
         guard let first = firstIndex(where: { !blank($0) }), let last = lastIndex(where: { !blank($0) }) else { return "" }
         return String(self[first...last])
     }
-
-    /// Without leading and trailing characters that are among `characters`.
-    func trimming(_ characters: String) -> String {
-        guard let first = firstIndex(where: { !characters.contains($0) }),
-              let last = lastIndex(where: { !characters.contains($0) }) else { return "" }
-        return String(self[first...last])
-    }
 }
 
 /// Numbers formatted by printf(3) rules in the C locale, e.g. `cFormat("%+.3f s", offset)`.

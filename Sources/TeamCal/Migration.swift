@@ -192,8 +192,6 @@ public final class SecretMigration {
     /// The codec of the key values are written under: the current one, or the new one.
     private let target: SecretCodec
     private let cas: CompareAndSet
-    /// The statements that read a batch by id, by table and number of ids.
-    fileprivate var byID: [String: Statement] = [:]
 
     public init(db: TeamCalDatabase, currentKey: InstallationKey, newKey: InstallationKey? = nil,
                 includeArchive: Bool = false, batchSize: Int = SecretMigration.defaultBatchSize) throws {
@@ -359,7 +357,7 @@ public final class SecretMigration {
                     }
                     var items: [PreparedBatch.Item] = []
                     items.reserveCapacity(ids.count)
-                    try rows(table, ids: ids) { row in
+                    try cas.rows(table: table, ids: ids) { row in
                         let id = row.int(0) ?? 0
                         let verdict = try row.withBytes(2) { try self.verdict($0) }
                         self.count(verdict, into: &counts)
@@ -410,23 +408,6 @@ public final class SecretMigration {
         result.seconds = elapsed()
         progress(MigrationProgress(migrated: result.migrated, changed: result.changed, seconds: result.seconds))
         return result
-    }
-}
-
-extension SecretMigration {
-    /// The secret rows with these ids, by primary key (a row deleted meanwhile is not there).
-    func rows(_ table: String, ids: [Int64], _ body: (Row) throws -> Void) throws {
-        let key = "\(table) \(ids.count)"
-        let statement: Statement
-        if let prepared = byID[key] {
-            statement = prepared
-        } else {
-            let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
-            statement = try db.connection.prepare(
-                "SELECT id, username, value FROM \(db.table(table)) WHERE id IN (\(marks)) AND `option` = 'secret' ORDER BY id")
-            byID[key] = statement
-        }
-        try statement.query(ids.map { Value.int($0) }, body)
     }
 }
 
@@ -506,6 +487,8 @@ final class CompareAndSet {
     var form: Form = .jsonTable
     private var statements: [String: [Int: Statement]] = [:]
     private var single: [String: Statement] = [:]
+    /// The statements that read rows by id, by table and number of ids.
+    private var byID: [String: Statement] = [:]
     private var json: [UInt8] = []
 
     init(db: TeamCalDatabase, batchSize: Int) {
@@ -651,13 +634,26 @@ final class CompareAndSet {
     func currentValues(table: String, ids: [Int64]) throws -> [Int64: String] {
         var values: [Int64: String] = [:]
         for start in stride(from: 0, to: ids.count, by: 1000) {
-            let chunk = Array(ids[start..<min(start + 1000, ids.count)])
-            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
-            try db.connection.query("SELECT id, value FROM \(db.table(table)) WHERE id IN (\(marks)) AND `option` = 'secret'",
-                                    chunk) { row in
-                if let id = row.int(0) { values[id] = row.string(1) ?? "" }
+            try rows(table: table, ids: Array(ids[start..<min(start + 1000, ids.count)])) { row in
+                if let id = row.int(0) { values[id] = row.string(2) ?? "" }
             }
         }
         return values
+    }
+
+    /// The secret rows (id, username, value) with these ids, by primary key, in id order; a
+    /// row deleted meanwhile is not there. One prepared statement per table and number of ids.
+    func rows(table: String, ids: [Int64], _ body: (Row) throws -> Void) throws {
+        let key = "\(table) \(ids.count)"
+        let statement: Statement
+        if let prepared = byID[key] {
+            statement = prepared
+        } else {
+            let marks = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+            statement = try db.connection.prepare(
+                "SELECT id, username, value FROM \(db.table(table)) WHERE id IN (\(marks)) AND `option` = 'secret' ORDER BY id")
+            byID[key] = statement
+        }
+        try statement.query(ids.map { Value.int($0) }, body)
     }
 }
